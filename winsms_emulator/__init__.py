@@ -1,0 +1,36 @@
+"""winsms-emulator: an offline emulator of the WinSMS SMS gateway for testing SMS clients.
+
+Public API: :func:`create_app`, :class:`Gateway`, the clocks, and the outcome
+table of :mod:`winsms_emulator.errors`.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from winsms_emulator.app import EmulatorConfig, create_app
+from winsms_emulator.clock import Clock, ClockError, ManualClock, SystemClock
+from winsms_emulator.errors import (
+    DeleteResult,
+    DeliveryStatus,
+    RequestError,
+    SendOutcome,
+    StatusCode,
+)
+from winsms_emulator.service import Gateway
+
+__all__ = [
+    "Clock",
+    "ClockError",
+    "DeleteResult",
+    "DeliveryStatus",
+    "EmulatorConfig",
+    "Gateway",
+    "ManualClock",
+    "RequestError",
+    "SendOutcome",
+    "StatusCode",
+    "SystemClock",
+    "__version__",
+    "create_app",
+]

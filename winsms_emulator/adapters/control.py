@@ -1,0 +1,417 @@
+"""The control plane: ``/_emulator/...``, how tests arrange the world and look at it.
+
+JSON in, JSON out. Errors are ``{"error": "..."}`` with 400 (bad input), 404
+(no such thing) or 409 (conflicts with the current state).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, ParamSpec
+
+from flask import Blueprint, Response, jsonify, request
+
+from winsms_emulator import __version__
+from winsms_emulator.accounts_json import account_fields, account_from_json, to_decimal
+from winsms_emulator.app import gateway, state
+from winsms_emulator.domain.accounts import OptOut
+from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
+from winsms_emulator.domain.messages import FinalOutcome
+from winsms_emulator.domain.sast import to_sast
+from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, StatusCode
+from winsms_emulator.journal import JournalEntry
+from winsms_emulator.service import MessageRecord
+from winsms_emulator.wire import control_error
+
+blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
+
+_STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409}
+
+P = ParamSpec("P")
+
+
+def answers_errors(view: Callable[P, Any]) -> Callable[P, Any]:
+    """Turn the gateway's refusals into ``{"error": ...}`` answers."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except GatewayError as exc:
+            return control_error(_STATUS_BY_KIND.get(exc.kind, 400), exc.message)
+
+    return wrapper
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(force=True, silent=True)
+    if data is None and request.get_data():
+        raise Invalid("the request body is not valid JSON")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise Invalid("the request body must be a JSON object")
+    return data
+
+
+def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...] = str) -> Any:
+    if name not in data:
+        raise Invalid(f"missing field {name!r}")
+    value = data[name]
+    if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+        expected = kind.__name__ if isinstance(kind, type) else "number"
+        raise Invalid(f"field {name!r} must be a {expected}")
+    return value
+
+
+def iso(moment: datetime | None) -> str | None:
+    return to_sast(moment).isoformat() if moment is not None else None
+
+
+def account_json(username: str) -> dict[str, Any]:
+    from winsms_emulator.accounts_json import account_to_json
+
+    g = gateway()
+    account = g.get_account(username)
+    data = account_to_json(account, server_dialect=g.default_rest_dialect)
+    data["opt_outs"] = [opt_out_json(o) for o in account.opt_outs.values()]
+    return data
+
+
+def message_json(record: MessageRecord) -> dict[str, Any]:
+    m, st = record.message, record.state
+    return {
+        "id": m.id,
+        "account": m.account,
+        "number": m.number,
+        "message": m.text,
+        "client_message_id": m.client_message_id,
+        "api": m.api,
+        "encoding": m.info.encoding.value,
+        "length": m.info.length,
+        "parts": m.info.parts,
+        "cost": float(m.cost),
+        "submitted_at": iso(m.submitted_at),
+        "scheduled_for": iso(m.dispatch_at) if m.scheduled else None,
+        "deleted_at": iso(m.deleted_at),
+        "status": st.status.value,
+        "status_code": int(st.code),
+        "status_time": iso(st.at),
+        "timeline": [
+            {
+                "at": iso(e.at),
+                "event": e.event,
+                "status": e.status.value,
+                "status_code": int(e.code),
+            }
+            for e in record.timeline
+        ],
+    }
+
+
+def opt_out_json(opt_out: OptOut) -> dict[str, Any]:
+    return {
+        "number": opt_out.number,
+        "at": iso(opt_out.at),
+        "source": opt_out.source,
+        "reply_id": opt_out.reply_id,
+        "message": opt_out.message,
+    }
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "account": reply.account,
+        "from": reply.number,
+        "message": reply.message,
+        "received_at": iso(reply.received_at),
+        "sent_message_id": reply.sent_message_id,
+        "opt_out": reply.opt_out,
+        "returned": reply.returned_at is not None,
+        "returned_at": iso(reply.returned_at),
+    }
+
+
+def short_code_json(sc: ShortCodeMessage) -> dict[str, Any]:
+    return {
+        "id": sc.id,
+        "account": sc.account,
+        "code": sc.code,
+        "from": sc.number,
+        "message": sc.message,
+        "received_at": iso(sc.received_at),
+        "returned": sc.returned_at is not None,
+        "returned_at": iso(sc.returned_at),
+    }
+
+
+def outcome_json(number: str, outcome: FinalOutcome) -> dict[str, Any]:
+    return {
+        "number": number,
+        "status": outcome.status.value,
+        "status_code": int(outcome.code),
+        "after_seconds": outcome.after.total_seconds(),
+    }
+
+
+def journal_json(entry: JournalEntry) -> dict[str, Any]:
+    return {
+        "at": iso(entry.at),
+        "method": entry.method,
+        "path": entry.path,
+        "api": entry.api,
+        "operation": entry.operation,
+        "account": entry.account,
+        "http_status": entry.http_status,
+        "outcome": entry.outcome,
+        "violations": list(entry.violations),
+        "detail": entry.detail,
+        "duration_ms": entry.duration_ms,
+    }
+
+
+def clock_json() -> dict[str, Any]:
+    g = gateway()
+    return {"now": iso(g.now()), "mode": g.clock.mode}
+
+
+# -- health and reset -------------------------------------------------------------------
+
+
+@blueprint.get("/health")
+def health() -> Response:
+    """Liveness: the process answers."""
+    return jsonify(status="ok", version=__version__)
+
+
+@blueprint.get("/ready")
+def ready() -> Response:
+    """Readiness: accounts and schemas are loaded."""
+    counts = gateway().counts()
+    extra = state().config.extra
+    return jsonify(status="ready", accounts=counts["accounts"], schemas=extra.get("schemas", 0))
+
+
+@blueprint.post("/reset")
+@answers_errors
+def reset() -> Response:
+    gateway().reset()
+    return jsonify(status="reset", clock=clock_json())
+
+
+# -- accounts ---------------------------------------------------------------------------
+
+
+@blueprint.get("/accounts")
+def list_accounts() -> Response:
+    return jsonify(accounts=[account_json(a.username) for a in gateway().accounts()])
+
+
+@blueprint.post("/accounts")
+@answers_errors
+def create_account() -> tuple[Response, int]:
+    account = gateway().create_account(account_from_json(_body()))
+    return jsonify(account_json(account.username)), 201
+
+
+@blueprint.get("/accounts/<username>")
+@answers_errors
+def get_account(username: str) -> Response:
+    return jsonify(account_json(username))
+
+
+@blueprint.patch("/accounts/<username>")
+@answers_errors
+def patch_account(username: str) -> Response:
+    changes = account_fields(_body(), partial=True)
+    for fixed in ("username", "parent", "account_number"):
+        if fixed in changes:
+            raise Invalid(f"{fixed} cannot be changed")
+    gateway().update_account(username, changes)
+    return jsonify(account_json(username))
+
+
+@blueprint.get("/accounts/<username>/messages")
+@answers_errors
+def account_messages(username: str) -> Response:
+    return jsonify(messages=[message_json(r) for r in gateway().outbox(username)])
+
+
+@blueprint.get("/messages/<int:message_id>")
+@answers_errors
+def one_message(message_id: int) -> Response:
+    return jsonify(message_json(gateway().message(message_id)))
+
+
+@blueprint.get("/accounts/<username>/replies")
+@answers_errors
+def account_replies(username: str) -> Response:
+    return jsonify(replies=[reply_json(r) for r in gateway().replies(username)])
+
+
+@blueprint.get("/accounts/<username>/short-code-messages")
+@answers_errors
+def account_short_code_messages(username: str) -> Response:
+    return jsonify(messages=[short_code_json(m) for m in gateway().short_code_messages(username)])
+
+
+@blueprint.get("/accounts/<username>/opt-outs")
+@answers_errors
+def list_opt_outs(username: str) -> Response:
+    return jsonify(opt_outs=[opt_out_json(o) for o in gateway().opt_outs(username)])
+
+
+@blueprint.post("/accounts/<username>/opt-outs")
+@answers_errors
+def add_opt_out(username: str) -> tuple[Response, int]:
+    opt_out = gateway().add_opt_out(username, _field(_body(), "number"))
+    return jsonify(opt_out_json(opt_out)), 201
+
+
+@blueprint.delete("/accounts/<username>/opt-outs/<number>")
+@answers_errors
+def remove_opt_out(username: str, number: str) -> tuple[str, int]:
+    gateway().remove_opt_out(username, number)
+    return "", 204
+
+
+# -- the world: DNC, blacklist, scripted outcomes ---------------------------------------------
+
+
+@blueprint.get("/dnc")
+def list_dnc() -> Response:
+    return jsonify(numbers=gateway().dnc())
+
+
+@blueprint.post("/dnc")
+@answers_errors
+def add_dnc() -> tuple[Response, int]:
+    number = _field(_body(), "number")
+    gateway().add_dnc(number)
+    return jsonify(number=number), 201
+
+
+@blueprint.delete("/dnc/<number>")
+@answers_errors
+def remove_dnc(number: str) -> tuple[str, int]:
+    gateway().remove_dnc(number)
+    return "", 204
+
+
+@blueprint.get("/blacklist")
+def list_blacklist() -> Response:
+    return jsonify(numbers=gateway().blacklist())
+
+
+@blueprint.post("/blacklist")
+@answers_errors
+def add_blacklist() -> tuple[Response, int]:
+    number = _field(_body(), "number")
+    gateway().add_blacklist(number)
+    return jsonify(number=number), 201
+
+
+@blueprint.delete("/blacklist/<number>")
+@answers_errors
+def remove_blacklist(number: str) -> tuple[str, int]:
+    gateway().remove_blacklist(number)
+    return "", 204
+
+
+@blueprint.get("/outcomes")
+def list_outcomes() -> Response:
+    return jsonify(outcomes=[outcome_json(n, o) for n, o in sorted(gateway().outcomes().items())])
+
+
+@blueprint.post("/outcomes")
+@answers_errors
+def script_outcome() -> tuple[Response, int]:
+    data = _body()
+    number = _field(data, "number")
+    status_name = _field(data, "status")
+    status = DeliveryStatus.lookup(status_name)
+    if status is None:
+        raise Invalid(f"unknown status {status_name!r}")
+    code_value = _field(data, "status_code", int)
+    code = StatusCode.lookup(code_value)
+    if code is None:
+        raise Invalid(f"{code_value} is not an Appendix B status code")
+    after = float(to_decimal(data.get("after_seconds", 0), "after_seconds"))
+    outcome = gateway().script_outcome(number, status, code, after)
+    return jsonify(outcome_json(number, outcome)), 201
+
+
+@blueprint.delete("/outcomes/<number>")
+@answers_errors
+def clear_outcome(number: str) -> tuple[str, int]:
+    gateway().clear_outcome(number)
+    return "", 204
+
+
+# -- handsets ---------------------------------------------------------------------------
+
+
+@blueprint.post("/replies")
+@answers_errors
+def inject_reply() -> tuple[Response, int]:
+    data = _body()
+    reply = gateway().inject_reply(_field(data, "from"), _field(data, "message"))
+    return jsonify(reply_json(reply)), 201
+
+
+@blueprint.post("/short-codes/<code>/messages")
+@answers_errors
+def inject_short_code_message(code: str) -> tuple[Response, int]:
+    data = _body()
+    sc = gateway().inject_short_code_message(code, _field(data, "from"), _field(data, "message"))
+    return jsonify(short_code_json(sc)), 201
+
+
+# -- the clock --------------------------------------------------------------------------
+
+
+@blueprint.get("/clock")
+def get_clock() -> Response:
+    return jsonify(clock_json())
+
+
+@blueprint.post("/clock")
+@answers_errors
+def move_clock() -> Response:
+    data = _body()
+    if ("advance_seconds" in data) == ("now" in data):
+        raise Invalid("give exactly one of 'advance_seconds' or 'now'")
+    g = gateway()
+    if "advance_seconds" in data:
+        seconds = to_decimal(data["advance_seconds"], "advance_seconds")
+        g.advance_clock(float(seconds))
+    else:
+        text = _field(data, "now")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"{text!r} is not an ISO-8601 time") from None
+        if moment.tzinfo is None:
+            raise Invalid("'now' must carry its UTC offset, e.g. 2025-01-01T10:00:00+02:00")
+        g.set_clock(moment)
+    return jsonify(clock_json())
+
+
+# -- the request journal -------------------------------------------------------------------
+
+
+@blueprint.get("/requests")
+def list_requests() -> Response:
+    entries = gateway().journal_entries(
+        account=request.args.get("account"), api=request.args.get("api")
+    )
+    return jsonify(requests=[journal_json(e) for e in entries])
+
+
+@blueprint.delete("/requests")
+def clear_requests() -> tuple[str, int]:
+    gateway().clear_journal(request.args.get("account"))
+    return "", 204

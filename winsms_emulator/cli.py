@@ -1,0 +1,175 @@
+"""``winsms-emulator serve``: the standalone emulator.
+
+Every option can also be set by an environment variable named
+``WINSMS_EMULATOR_<OPTION>`` (``WINSMS_EMULATOR_PORT=0``, ...); an option on
+the command line wins over the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from winsms_emulator import __version__
+from winsms_emulator.accounts_json import AccountsFileError, default_accounts, load_accounts_file
+from winsms_emulator.app import EmulatorConfig, create_app
+from winsms_emulator.clock import make_clock
+from winsms_emulator.errors import GatewayError
+from winsms_emulator.server import ServerThread
+from winsms_emulator.service import Gateway
+
+ENV_PREFIX = "WINSMS_EMULATOR_"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class UsageError(Exception):
+    """A bad option or file: reported on one line, exit code 2."""
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(ENV_PREFIX + name)
+
+
+def _env_flag(name: str) -> bool:
+    value = _env(name)
+    if value is None:
+        return False
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise UsageError(f"{ENV_PREFIX}{name} must be true or false, not {value!r}")
+
+
+def _env_port() -> int:
+    value = _env("PORT")
+    if value is None:
+        return 8080
+    try:
+        port = int(value)
+    except ValueError:
+        raise UsageError(f"{ENV_PREFIX}PORT must be a port number, not {value!r}") from None
+    return port
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="winsms-emulator",
+        description="An offline emulator of the WinSMS SMS gateway (XML API and REST v1).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the emulator as an HTTP server",
+        description="Run the emulator. Each option can also be set as WINSMS_EMULATOR_<OPTION>.",
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=int, help="port to listen on; 0 picks a free one (default 8080)"
+    )
+    serve.add_argument("--accounts", metavar="FILE", help="JSON list of accounts to start with")
+    serve.add_argument(
+        "--clock",
+        choices=("real", "manual"),
+        help="real follows the wall clock (default); manual stands still until moved",
+    )
+    serve.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="reject requests that break the published XML schemas",
+    )
+    serve.add_argument(
+        "--rest-dialect",
+        choices=("seed", "current"),
+        help="REST v1 shape for accounts that do not choose one (default seed)",
+    )
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    host = args.host or _env("HOST") or "127.0.0.1"
+    port = args.port if args.port is not None else _env_port()
+    if not 0 <= port <= 65535:
+        raise UsageError(f"port {port} is out of range 0-65535")
+    clock = args.clock or _env("CLOCK") or "real"
+    if clock not in ("real", "manual"):
+        raise UsageError(f"{ENV_PREFIX}CLOCK must be real or manual, not {clock!r}")
+    dialect = args.rest_dialect or _env("REST_DIALECT") or "seed"
+    if dialect not in ("seed", "current"):
+        raise UsageError(f"{ENV_PREFIX}REST_DIALECT must be seed or current, not {dialect!r}")
+    strict = args.strict if args.strict is not None else _env_flag("STRICT")
+    accounts = args.accounts or _env("ACCOUNTS")
+    return {
+        "host": host,
+        "port": port,
+        "clock": clock,
+        "rest_dialect": dialect,
+        "strict": strict,
+        "accounts": accounts,
+    }
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    accounts_file = settings["accounts"]
+    try:
+        accounts = load_accounts_file(str(accounts_file)) if accounts_file else default_accounts()
+        config = EmulatorConfig(
+            strict=bool(settings["strict"]),
+            rest_dialect=str(settings["rest_dialect"]),
+            clock=str(settings["clock"]),
+        )
+        gateway = Gateway(
+            accounts, make_clock(config.clock), default_rest_dialect=config.rest_dialect
+        )
+    except AccountsFileError as exc:
+        raise UsageError(str(exc)) from None
+    except GatewayError as exc:
+        raise UsageError(f"accounts file {accounts_file}: {exc.message}") from None
+    app = create_app(gateway, config)
+    try:
+        server = ServerThread(app, str(settings["host"]), int(str(settings["port"])))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on {settings['host']}:{settings['port']}: {exc.strerror or exc}"
+        ) from None
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    server.start()
+    print(f"listening on {server.url}", flush=True)
+    stop.wait()
+    server.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            return serve(args)
+    except UsageError as exc:
+        print(f"winsms-emulator: error: {exc}", file=sys.stderr, flush=True)
+        return 2
+    parser.error(f"unknown command {args.command!r}")
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

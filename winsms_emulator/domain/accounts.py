@@ -1,0 +1,76 @@
+"""Accounts: credentials, credits, restrictions, opt-outs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+DEFAULT_CREDITS = Decimal("1000.0")
+DEFAULT_PRICE_PER_PART = Decimal("1.0")
+DEFAULT_DELIVERY_DELAY_SECONDS = 2.0
+REST_DIALECTS = ("seed", "current")
+
+
+@dataclass(slots=True)
+class LedgerEntry:
+    """One movement of an account's credits."""
+
+    at: datetime
+    amount: Decimal  # positive adds credits, negative takes them
+    reason: str  # "opening", "top-up", "send", "refund", "transfer-in", "transfer-out", "set"
+    message_id: int | None = None
+
+
+@dataclass(slots=True)
+class OptOut:
+    """A number that may no longer receive messages from one account."""
+
+    number: str
+    at: datetime
+    source: str  # "reply" (a trigger word) or "manual" (added by hand)
+    reply_id: int | None = None
+    message: str | None = None
+
+
+@dataclass(slots=True)
+class Account:
+    """A WinSMS account as the emulator simulates it.
+
+    Every field but ``username``, ``password`` and ``api_key`` has a default.
+    ``rest_dialect`` ``None`` means the server's default dialect.
+    """
+
+    username: str
+    password: str
+    api_key: str
+    credits: Decimal = DEFAULT_CREDITS
+    trial: bool = False
+    own_numbers: tuple[str, ...] = ()
+    locked: bool = False
+    dnc_bypass: bool = False
+    price_per_part: Decimal = DEFAULT_PRICE_PER_PART
+    delivery_delay_seconds: float = DEFAULT_DELIVERY_DELAY_SECONDS
+    short_codes: tuple[str, ...] = ()
+    rest_dialect: str | None = None
+    parent: str | None = None
+    account_number: int = 0
+    first_name: str = ""
+    surname: str = ""
+    opt_outs: dict[str, OptOut] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+
+    def can_afford(self, cost: Decimal) -> bool:
+        return self.credits >= cost
+
+    def charge(self, amount: Decimal, at: datetime, reason: str, message_id: int | None) -> None:
+        """Move ``amount`` credits (negative to take) and write it in the ledger."""
+        self.credits += amount
+        self.ledger.append(LedgerEntry(at, amount, reason, message_id))
+
+    def may_text(self, number: str) -> bool:
+        """A trial account may only text its own numbers."""
+        return not self.trial or number in self.own_numbers
+
+    def has_opted_out(self, number: str) -> bool:
+        return number in self.opt_outs

@@ -1,0 +1,138 @@
+"""Outgoing messages and their delivery timeline.
+
+A message stores only what happened to it (submitted, maybe deleted) and what
+its delivery will end in. Its status at any moment is derived from those facts
+and the time asked about: nothing runs in the background.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from winsms_emulator.domain.encoding import TextInfo
+from winsms_emulator.errors import DeliveryStatus, StatusCode
+
+#: Statuses can be read for 90 days after dispatch; then NOTFOUND/-2.
+STATUS_WINDOW = timedelta(days=90)
+
+
+@dataclass(frozen=True, slots=True)
+class FinalOutcome:
+    """What delivery ends in, and how long after dispatch."""
+
+    status: DeliveryStatus
+    code: StatusCode
+    after: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class MessageState:
+    """A message's status as the status call reports it."""
+
+    status: DeliveryStatus
+    code: StatusCode
+    at: datetime
+
+    @property
+    def in_queue(self) -> bool:
+        return self.code is StatusCode.IN_QUEUE
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    at: datetime
+    event: str  # submitted, queued, dispatched, delivered, failed, deleted, ...
+    status: DeliveryStatus
+    code: StatusCode
+
+
+@dataclass(slots=True, eq=False)
+class Message:
+    """One message to one recipient, with its own ID and cost."""
+
+    id: int
+    account: str
+    number: str
+    text: str
+    info: TextInfo
+    cost: Decimal
+    submitted_at: datetime
+    dispatch_at: datetime
+    scheduled: bool
+    outcome: FinalOutcome
+    client_message_id: str | None = None
+    api: str = "service"  # which API sent it: xml, rest, control, optout-confirmation
+    deleted_at: datetime | None = None
+
+    @property
+    def final_at(self) -> datetime:
+        return self.dispatch_at + self.outcome.after
+
+    def is_queued(self, now: datetime) -> bool:
+        return self.deleted_at is None and now < self.dispatch_at
+
+    def was_dispatched(self, now: datetime) -> bool:
+        return self.deleted_at is None and now >= self.dispatch_at
+
+    def state_at(self, now: datetime) -> MessageState:
+        """The status the gateway reports for this message at ``now``."""
+        if self.deleted_at is not None:
+            return MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+        if now < self.dispatch_at:
+            return MessageState(DeliveryStatus.NOTFOUND, StatusCode.IN_QUEUE, now)
+        if now - self.dispatch_at > STATUS_WINDOW:
+            return MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+        if now >= self.final_at:
+            final = self.outcome
+            at = self.dispatch_at if final.status is DeliveryStatus.SENT else self.final_at
+            return MessageState(final.status, final.code, at)
+        return MessageState(DeliveryStatus.SENT, StatusCode.ACCEPTED_FOR_DELIVERY, self.dispatch_at)
+
+    def timeline(self, now: datetime) -> list[TimelineEvent]:
+        """Every event of this message that has happened by ``now``, oldest first."""
+        events: list[TimelineEvent] = []
+        if self.scheduled:
+            events.append(
+                TimelineEvent(
+                    self.submitted_at, "queued", DeliveryStatus.NOTFOUND, StatusCode.IN_QUEUE
+                )
+            )
+        if self.deleted_at is not None:
+            events.append(
+                TimelineEvent(
+                    self.deleted_at, "deleted", DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND
+                )
+            )
+            return events
+        if now < self.dispatch_at:
+            return events
+        events.append(
+            TimelineEvent(
+                self.dispatch_at,
+                "dispatched",
+                DeliveryStatus.SENT,
+                StatusCode.ACCEPTED_FOR_DELIVERY,
+            )
+        )
+        final = self.outcome
+        if now >= self.final_at and (final.status, final.code) != (
+            DeliveryStatus.SENT,
+            StatusCode.ACCEPTED_FOR_DELIVERY,
+        ):
+            name = {
+                DeliveryStatus.DELIVERED: "delivered",
+                DeliveryStatus.SENDINGFAILED: "failed",
+            }.get(final.status, "report")
+            events.append(TimelineEvent(self.final_at, name, final.status, final.code))
+        if now - self.dispatch_at > STATUS_WINDOW:
+            events.append(
+                TimelineEvent(
+                    self.dispatch_at + STATUS_WINDOW,
+                    "expired",
+                    DeliveryStatus.NOTFOUND,
+                    StatusCode.NOT_FOUND,
+                )
+            )
+        return events

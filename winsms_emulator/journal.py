@@ -1,0 +1,60 @@
+"""The request journal: what each API request was and what became of it.
+
+It is the contract-testing report: a client library's test asks it whether its
+requests broke any rule of the published schemas.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: How many entries the journal keeps before it forgets the oldest.
+DEFAULT_JOURNAL_SIZE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One request to one of the WinSMS APIs."""
+
+    at: datetime
+    method: str
+    path: str
+    api: str  # "xml" or "rest"
+    operation: str  # e.g. "send", "status"
+    account: str | None
+    http_status: int
+    outcome: str  # "ok", or the whole-request error
+    violations: tuple[str, ...] = ()
+    detail: str = ""
+    duration_ms: float = 0.0
+
+
+@dataclass
+class Journal:
+    """A bounded record of requests, oldest first."""
+
+    size: int = DEFAULT_JOURNAL_SIZE
+    _entries: deque[JournalEntry] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._entries = deque(maxlen=self.size)
+
+    def record(self, entry: JournalEntry) -> None:
+        self._entries.append(entry)
+
+    def entries(self, account: str | None = None, api: str | None = None) -> list[JournalEntry]:
+        return [
+            e
+            for e in self._entries
+            if (account is None or e.account == account) and (api is None or e.api == api)
+        ]
+
+    def clear(self, account: str | None = None) -> None:
+        if account is None:
+            self._entries.clear()
+            return
+        kept: Iterable[JournalEntry] = [e for e in self._entries if e.account != account]
+        self._entries = deque(kept, maxlen=self.size)
