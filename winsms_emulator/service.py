@@ -306,7 +306,7 @@ class Gateway:
         )
         if outcome is not SendOutcome.ACCEPTED or info is None or message.text is None:
             return RecipientResult(
-                recipient.number or "",
+                number,
                 recipient.client_message_id,
                 outcome,
                 None,

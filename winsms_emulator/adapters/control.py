@@ -15,7 +15,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from winsms_emulator import __version__
 from winsms_emulator.accounts_json import account_fields, account_from_json, to_decimal
-from winsms_emulator.app import gateway, state
+from winsms_emulator.app import gateway
 from winsms_emulator.domain.accounts import OptOut
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome
@@ -190,9 +190,12 @@ def health() -> Response:
 @blueprint.get("/ready")
 def ready() -> Response:
     """Readiness: accounts and schemas are loaded."""
+    from flask import current_app
+
     counts = gateway().counts()
-    extra = state().config.extra
-    return jsonify(status="ready", accounts=counts["accounts"], schemas=extra.get("schemas", 0))
+    schema_set = current_app.extensions.get("xml_schemas")
+    schemas = schema_set.count if schema_set is not None else 0
+    return jsonify(status="ready", accounts=counts["accounts"], schemas=schemas)
 
 
 @blueprint.post("/reset")
