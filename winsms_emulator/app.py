@@ -61,11 +61,12 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = EmulatorState(gateway, config)
 
-    from winsms_emulator.adapters import xml_api
+    from winsms_emulator.adapters import rest_v1, xml_api
     from winsms_emulator.adapters.control import blueprint as control_blueprint
 
     app.register_blueprint(control_blueprint)
     xml_api.register(app)
+    rest_v1.register(app)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

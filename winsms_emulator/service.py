@@ -73,7 +73,7 @@ class RecipientResult:
     message_id: int | None
     cost: Decimal
     balance_after: Decimal
-    scheduled_for: datetime | None
+    dispatch_at: datetime | None  # when it is (or was) sent; None when refused
 
     @property
     def accepted(self) -> bool:
@@ -101,8 +101,11 @@ class StatusResult:
 
 @dataclass(frozen=True, slots=True)
 class DeleteReport:
+    """What deleting one ID did; ``cost`` is the refund, ``state`` the status after."""
+
     message_id: int
     result: DeleteResult
+    state: MessageState
     number: str | None = None
     cost: Decimal = Decimal(0)
 
@@ -260,7 +263,6 @@ class Gateway:
         self,
         username: str,
         messages: Sequence[OutgoingMessage],
-        scheduled_for: datetime | None = None,
         *,
         api: str = "service",
     ) -> list[MessageResult]:
@@ -272,10 +274,11 @@ class Gateway:
         with self._lock:
             account = self._account(username)
             now = self._clock.now()
-            dispatch_at = now if scheduled_for is None or scheduled_for <= now else scheduled_for
-            scheduled = dispatch_at > now
             results = []
             for message, info in zip(messages, infos, strict=True):
+                wanted = message.scheduled_for
+                dispatch_at = now if wanted is None or wanted <= now else wanted
+                scheduled = dispatch_at > now
                 recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
                 cost = info.cost(account.price_per_part) if info is not None else Decimal(0)
                 row = [
@@ -325,7 +328,7 @@ class Gateway:
             msg.id,
             cost,
             account.credits,
-            dispatch_at if scheduled else None,
+            dispatch_at,
         )
 
     def _create_message(
@@ -397,18 +400,21 @@ class Gateway:
             for message_id in message_ids:
                 msg = self._world.messages.get(message_id)
                 if msg is None or msg.account != username or msg.deleted_at is not None:
-                    reports.append(DeleteReport(message_id, DeleteResult.NOTFOUND))
-                elif msg.was_dispatched(now):
-                    reports.append(
-                        DeleteReport(message_id, DeleteResult.SENT, msg.number, msg.cost)
-                    )
+                    gone = MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+                    reports.append(DeleteReport(message_id, DeleteResult.NOTFOUND, gone))
+                    continue
+                if msg.was_dispatched(now):
+                    result = DeleteResult.SENT
+                    refund = Decimal(0)
                 else:
+                    result = DeleteResult.DELETED
+                    refund = msg.cost
                     msg.deleted_at = now
-                    if msg.cost:
-                        account.charge(msg.cost, now, "refund", msg.id)
-                    reports.append(
-                        DeleteReport(message_id, DeleteResult.DELETED, msg.number, msg.cost)
-                    )
+                    if refund:
+                        account.charge(refund, now, "refund", msg.id)
+                reports.append(
+                    DeleteReport(message_id, result, msg.state_at(now), msg.number, refund)
+                )
             return reports
 
     def scheduled_messages(self, username: str) -> list[Message]:
@@ -549,14 +555,19 @@ class Gateway:
 
     def fetch_replies(self, username: str, limit: int | None = None) -> list[Reply]:
         """Unreturned replies of the last 90 days, oldest first; each is returned once."""
+        return self.fetch_replies_page(username, 0, limit)[0]
+
+    def fetch_replies_page(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Reply], int]:
+        """Like :meth:`fetch_replies`, skipping ``offset`` (left unreturned); also the total."""
         with self._lock:
             self._account(username)
             now = self._clock.now()
-            return self._take(
-                [r for r in self._world.replies if r.account == username and r.is_pending(now)],
-                now,
-                limit,
-            )
+            pending = [
+                r for r in self._world.replies if r.account == username and r.is_pending(now)
+            ]
+            return self._take(pending, now, offset, limit), len(pending)
 
     def pending_reply_count(self, username: str) -> int:
         with self._lock:
@@ -587,6 +598,12 @@ class Gateway:
         self, username: str, limit: int | None = None
     ) -> list[ShortCodeMessage]:
         """Unreturned short-code messages of the last 90 days; each is returned once."""
+        return self.fetch_short_code_page(username, 0, limit)[0]
+
+    def fetch_short_code_page(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[ShortCodeMessage], int]:
+        """Like :meth:`fetch_short_code_messages`, skipping ``offset``; also the total."""
         with self._lock:
             self._account(username)
             now = self._clock.now()
@@ -595,7 +612,7 @@ class Gateway:
                 for m in self._world.short_code_messages
                 if m.account == username and m.is_pending(now)
             ]
-            return self._take(pending, now, limit)
+            return self._take(pending, now, offset, limit), len(pending)
 
     def pending_short_code_count(self, username: str) -> int:
         with self._lock:
@@ -607,8 +624,8 @@ class Gateway:
             )
 
     @staticmethod
-    def _take(pending: list[Any], now: datetime, limit: int | None) -> list[Any]:
-        chosen = pending if limit is None else pending[:limit]
+    def _take(pending: list[Any], now: datetime, offset: int, limit: int | None) -> list[Any]:
+        chosen = pending[offset:] if limit is None else pending[offset : offset + limit]
         for item in chosen:
             item.returned_at = now
         return [dataclasses.replace(item) for item in chosen]

@@ -164,3 +164,40 @@ def error_response_for_path(path: str, method: str, exc: HTTPException) -> Respo
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         return control_error(413, f"the request body is larger than {limit} bytes")
     return control_error(status, f"{exc.name}: {path}")
+
+
+def journal_request(
+    *,
+    api: str,
+    operation: str,
+    account: str | None,
+    response: Response,
+    outcome: str,
+    started: float,
+    violations: tuple[str, ...] = (),
+    detail: str = "",
+) -> None:
+    """Write one API request to the gateway's request journal."""
+    import time
+
+    from flask import request
+
+    from winsms_emulator.app import gateway
+    from winsms_emulator.journal import JournalEntry
+
+    g = gateway()
+    g.record(
+        JournalEntry(
+            at=g.now(),
+            method=request.method,
+            path=request.path,
+            api=api,
+            operation=operation,
+            account=account,
+            http_status=response.status_code,
+            outcome=outcome,
+            violations=violations,
+            detail=detail,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+    )

@@ -25,9 +25,14 @@ from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp, status_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import RequestError
-from winsms_emulator.journal import JournalEntry
 from winsms_emulator.service import TooManyRecipients
-from winsms_emulator.wire import XmlEndpoint, xml_endpoint_for_path, xml_error, xml_response
+from winsms_emulator.wire import (
+    XmlEndpoint,
+    journal_request,
+    xml_endpoint_for_path,
+    xml_error,
+    xml_response,
+)
 from winsms_emulator.xsd import SchemaSet, load_schemas
 
 SCHEMAS = "xml_schemas"
@@ -92,20 +97,15 @@ def _dispatch() -> Response | None:
         outcome = exc.error.value
         exchange.detail = exc.detail
         response = xml_error(endpoint.response_root, exc.error, status)
-    gateway().record(
-        JournalEntry(
-            at=gateway().now(),
-            method=request.method,
-            path=request.path,
-            api="xml",
-            operation=endpoint.operation,
-            account=exchange.account,
-            http_status=response.status_code,
-            outcome=outcome,
-            violations=tuple(exchange.violations),
-            detail=exchange.detail,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        )
+    journal_request(
+        api="xml",
+        operation=endpoint.operation,
+        account=exchange.account,
+        response=response,
+        outcome=outcome,
+        started=started,
+        violations=tuple(exchange.violations),
+        detail=exchange.detail,
     )
     return response
 
@@ -218,11 +218,11 @@ def send(root: etree._Element, exchange: Exchange) -> Response:
                 if numbers is None
                 else [Recipient(n.text or "") for n in _children(numbers, "Number")]
             )
-            messages.append(OutgoingMessage(text, recipients))
+            messages.append(OutgoingMessage(text, recipients, scheduled_for=scheduled))
     if not messages:
         raise Rejected(RequestError.NOT_VALID_XML, "no Message in the request")
     try:
-        results = gateway().send(account.username, messages, scheduled, api="xml")
+        results = gateway().send(account.username, messages, api="xml")
     except TooManyRecipients as exc:
         raise Rejected(RequestError.NOT_VALID_XML, exc.message) from None
     out = etree.Element("XMLGateway_Response")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from winsms_emulator.domain.accounts import Account
@@ -30,11 +31,13 @@ class OutgoingMessage:
     ``text`` ``None`` means the client sent no text at all; ``recipients``
     ``None`` or empty means it named nobody. ``max_parts`` is the most parts
     the client allows (the current REST shape's ``maxSegments``).
+    ``scheduled_for`` ``None``, now or in the past means send at once.
     """
 
     text: str | None
     recipients: Sequence[Recipient] | None
     max_parts: int = MAX_PARTS
+    scheduled_for: datetime | None = None
 
     def recipient_count(self) -> int:
         return len(self.recipients) if self.recipients else 0
