@@ -1,7 +1,7 @@
 """winsms-emulator: an offline emulator of the WinSMS SMS gateway for testing SMS clients.
 
-Public API: :func:`create_app`, :class:`Gateway`, the clocks, and the outcome
-table of :mod:`winsms_emulator.errors`.
+Public API: :class:`Emulator` (drive it from Python), :func:`create_app`,
+:class:`Gateway`, the clocks, and the outcome table of :mod:`winsms_emulator.errors`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ClockError",
     "DeleteResult",
     "DeliveryStatus",
+    "Emulator",
     "EmulatorConfig",
     "Gateway",
     "ManualClock",

@@ -1,52 +1,106 @@
-"""The pytest plugin: a live emulator per test session, reset before every test.
+"""The pytest plugin: a live WinSMS emulator for every test, started once per session.
 
-Registered through the package's ``pytest11`` entry point, so installing the
-package is enough. See :func:`winsms_emulator` for what a test gets.
+Installing the package registers it (``pytest11`` entry point). A test asks
+for :func:`winsms_emulator` and gets an :class:`~winsms_emulator.Emulator`
+serving on a free port, reset to its start state, with a manual clock::
+
+    def test_welcome_sms_is_sent(winsms_emulator):
+        my_client = SmsClient(base_url=winsms_emulator.rest_url, api_key="hpotter-api-key")
+        my_client.send("27825550101", "Welcome!")
+        assert winsms_emulator.outbox("hpotter")[0]["message"] == "Welcome!"
+
+Override the config fixtures (``winsms_emulator_accounts``,
+``winsms_emulator_rest_dialect``, ``winsms_emulator_strict``) in a
+``conftest.py`` to change how the session's emulator starts, or mark one test
+with ``@pytest.mark.winsms_emulator(credits=..., locked=..., ...)`` to change
+the default account for that test only.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from winsms_emulator.accounts_json import default_accounts
-from winsms_emulator.app import EmulatorConfig, create_app
-from winsms_emulator.clock import ManualClock
-from winsms_emulator.server import ServerThread
-from winsms_emulator.service import Gateway
+from winsms_emulator.emulator import Emulator
+
+MARKER = "winsms_emulator"
+_account_numbers = itertools.count(1)
 
 
-@dataclass(frozen=True)
-class RunningEmulator:
-    """A live emulator: its URLs and its gateway."""
-
-    url: str
-    gateway: Gateway
-
-    @property
-    def rest_url(self) -> str:
-        return f"{self.url}/api/rest/v1"
-
-    @property
-    def xml_url(self) -> str:
-        return f"{self.url}/api"
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}(**fields): change the emulator's first account for this test "
+        "(e.g. credits=0, locked=True, trial=True, own_numbers=[...])",
+    )
 
 
 @pytest.fixture(scope="session")
-def winsms_emulator_session() -> Iterator[RunningEmulator]:
-    """One emulator server for the whole session (manual clock, default account)."""
-    gateway = Gateway(default_accounts(), ManualClock())
-    server = ServerThread(create_app(gateway, EmulatorConfig(clock="manual"))).start()
+def winsms_emulator_accounts() -> list[dict[str, Any]] | None:
+    """The accounts the session's emulator starts with (``None``: the default hpotter)."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def winsms_emulator_rest_dialect() -> str:
+    """REST v1 shape for accounts that choose none: ``seed`` (default) or ``current``."""
+    return "seed"
+
+
+@pytest.fixture(scope="session")
+def winsms_emulator_strict() -> bool:
+    """Whether XML requests that break the published schemas are refused."""
+    return False
+
+
+@pytest.fixture(scope="session")
+def winsms_emulator_session(
+    winsms_emulator_accounts: list[dict[str, Any]] | None,
+    winsms_emulator_rest_dialect: str,
+    winsms_emulator_strict: bool,
+) -> Iterator[Emulator]:
+    """The session's emulator, serving on a free port (one per pytest-xdist worker)."""
+    emulator = Emulator(
+        winsms_emulator_accounts,
+        clock="manual",
+        strict=winsms_emulator_strict,
+        rest_dialect=winsms_emulator_rest_dialect,
+    )
+    emulator.start()
     try:
-        yield RunningEmulator(server.url, gateway)
+        yield emulator
     finally:
-        server.stop()
+        emulator.stop()
 
 
 @pytest.fixture
-def winsms_emulator(winsms_emulator_session: RunningEmulator) -> RunningEmulator:
-    """A live emulator, reset to its start state for this test."""
-    winsms_emulator_session.gateway.reset()
-    return winsms_emulator_session
+def winsms_emulator(
+    winsms_emulator_session: Emulator, request: pytest.FixtureRequest
+) -> Iterator[Emulator]:
+    """A live emulator reset to its start state for this test.
+
+    It has ``url``, ``rest_url`` and ``xml_url``, and every method of
+    :class:`~winsms_emulator.Emulator`. An exception raised inside the
+    emulator while serving this test is raised again in the test.
+    """
+    emulator = winsms_emulator_session
+    emulator.reset()
+    emulator.errors.clear()
+    marker = request.node.get_closest_marker(MARKER)
+    if marker is not None and marker.kwargs:
+        first = emulator.gateway.accounts()[0].username
+        emulator.update_account(first, **marker.kwargs)
+    yield emulator
+    emulator.raise_errors()
+
+
+@pytest.fixture
+def winsms_account(winsms_emulator: Emulator) -> dict[str, Any]:
+    """A fresh account of its own for this test (1000.0 credits), as a dict with its API key."""
+    n = next(_account_numbers)
+    return winsms_emulator.create_account(
+        username=f"test-account-{n}", password=f"pw-{n}", api_key=f"test-key-{n}"
+    )

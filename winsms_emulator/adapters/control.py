@@ -16,13 +16,17 @@ from flask import Blueprint, Response, jsonify, request
 from winsms_emulator import __version__
 from winsms_emulator.accounts_json import account_fields, account_from_json, to_decimal
 from winsms_emulator.app import gateway
-from winsms_emulator.domain.accounts import OptOut
-from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
-from winsms_emulator.domain.messages import FinalOutcome
-from winsms_emulator.domain.sast import to_sast
 from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, StatusCode
-from winsms_emulator.journal import JournalEntry
-from winsms_emulator.service import MessageRecord
+from winsms_emulator.views import (
+    account_json,
+    clock_json,
+    journal_json,
+    message_json,
+    opt_out_json,
+    outcome_json,
+    reply_json,
+    short_code_json,
+)
 from winsms_emulator.wire import control_error
 
 blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
@@ -66,118 +70,6 @@ def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...] = str)
     return value
 
 
-def iso(moment: datetime | None) -> str | None:
-    return to_sast(moment).isoformat() if moment is not None else None
-
-
-def account_json(username: str) -> dict[str, Any]:
-    from winsms_emulator.accounts_json import account_to_json
-
-    g = gateway()
-    account = g.get_account(username)
-    data = account_to_json(account, server_dialect=g.default_rest_dialect)
-    data["opt_outs"] = [opt_out_json(o) for o in account.opt_outs.values()]
-    return data
-
-
-def message_json(record: MessageRecord) -> dict[str, Any]:
-    m, st = record.message, record.state
-    return {
-        "id": m.id,
-        "account": m.account,
-        "number": m.number,
-        "message": m.text,
-        "client_message_id": m.client_message_id,
-        "api": m.api,
-        "encoding": m.info.encoding.value,
-        "length": m.info.length,
-        "parts": m.info.parts,
-        "cost": float(m.cost),
-        "submitted_at": iso(m.submitted_at),
-        "scheduled_for": iso(m.dispatch_at) if m.scheduled else None,
-        "deleted_at": iso(m.deleted_at),
-        "status": st.status.value,
-        "status_code": int(st.code),
-        "status_time": iso(st.at),
-        "timeline": [
-            {
-                "at": iso(e.at),
-                "event": e.event,
-                "status": e.status.value,
-                "status_code": int(e.code),
-            }
-            for e in record.timeline
-        ],
-    }
-
-
-def opt_out_json(opt_out: OptOut) -> dict[str, Any]:
-    return {
-        "number": opt_out.number,
-        "at": iso(opt_out.at),
-        "source": opt_out.source,
-        "reply_id": opt_out.reply_id,
-        "message": opt_out.message,
-    }
-
-
-def reply_json(reply: Reply) -> dict[str, Any]:
-    return {
-        "id": reply.id,
-        "account": reply.account,
-        "from": reply.number,
-        "message": reply.message,
-        "received_at": iso(reply.received_at),
-        "sent_message_id": reply.sent_message_id,
-        "opt_out": reply.opt_out,
-        "returned": reply.returned_at is not None,
-        "returned_at": iso(reply.returned_at),
-    }
-
-
-def short_code_json(sc: ShortCodeMessage) -> dict[str, Any]:
-    return {
-        "id": sc.id,
-        "account": sc.account,
-        "code": sc.code,
-        "from": sc.number,
-        "message": sc.message,
-        "received_at": iso(sc.received_at),
-        "returned": sc.returned_at is not None,
-        "returned_at": iso(sc.returned_at),
-    }
-
-
-def outcome_json(number: str, outcome: FinalOutcome) -> dict[str, Any]:
-    return {
-        "number": number,
-        "status": outcome.status.value,
-        "status_code": int(outcome.code),
-        "after_seconds": outcome.after.total_seconds(),
-    }
-
-
-def journal_json(entry: JournalEntry) -> dict[str, Any]:
-    return {
-        "at": iso(entry.at),
-        "method": entry.method,
-        "path": entry.path,
-        "api": entry.api,
-        "operation": entry.operation,
-        "account": entry.account,
-        "http_status": entry.http_status,
-        "outcome": entry.outcome,
-        "violations": list(entry.violations),
-        "detail": entry.detail,
-        "duration_ms": entry.duration_ms,
-    }
-
-
-def clock_json() -> dict[str, Any]:
-    g = gateway()
-    return {"now": iso(g.now()), "mode": g.clock.mode}
-
-
 # -- health and reset -------------------------------------------------------------------
 
 
@@ -202,7 +94,7 @@ def ready() -> Response:
 @answers_errors
 def reset() -> Response:
     gateway().reset()
-    return jsonify(status="reset", clock=clock_json())
+    return jsonify(status="reset", clock=clock_json(gateway()))
 
 
 # -- accounts ---------------------------------------------------------------------------
@@ -210,20 +102,23 @@ def reset() -> Response:
 
 @blueprint.get("/accounts")
 def list_accounts() -> Response:
-    return jsonify(accounts=[account_json(a.username) for a in gateway().accounts()])
+    g = gateway()
+    return jsonify(accounts=[account_json(a, g.default_rest_dialect) for a in g.accounts()])
 
 
 @blueprint.post("/accounts")
 @answers_errors
 def create_account() -> tuple[Response, int]:
-    account = gateway().create_account(account_from_json(_body()))
-    return jsonify(account_json(account.username)), 201
+    g = gateway()
+    account = g.create_account(account_from_json(_body()))
+    return jsonify(account_json(account, g.default_rest_dialect)), 201
 
 
 @blueprint.get("/accounts/<username>")
 @answers_errors
 def get_account(username: str) -> Response:
-    return jsonify(account_json(username))
+    g = gateway()
+    return jsonify(account_json(g.get_account(username), g.default_rest_dialect))
 
 
 @blueprint.patch("/accounts/<username>")
@@ -233,8 +128,8 @@ def patch_account(username: str) -> Response:
     for fixed in ("username", "parent", "account_number"):
         if fixed in changes:
             raise Invalid(f"{fixed} cannot be changed")
-    gateway().update_account(username, changes)
-    return jsonify(account_json(username))
+    g = gateway()
+    return jsonify(account_json(g.update_account(username, changes), g.default_rest_dialect))
 
 
 @blueprint.get("/accounts/<username>/messages")
@@ -378,7 +273,7 @@ def inject_short_code_message(code: str) -> tuple[Response, int]:
 
 @blueprint.get("/clock")
 def get_clock() -> Response:
-    return jsonify(clock_json())
+    return jsonify(clock_json(gateway()))
 
 
 @blueprint.post("/clock")
@@ -400,7 +295,7 @@ def move_clock() -> Response:
         if moment.tzinfo is None:
             raise Invalid("'now' must carry its UTC offset, e.g. 2025-01-01T10:00:00+02:00")
         g.set_clock(moment)
-    return jsonify(clock_json())
+    return jsonify(clock_json(gateway()))
 
 
 # -- the request journal -------------------------------------------------------------------

@@ -1,0 +1,28 @@
+"""The README's promises about how to start are kept by CI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", readme, re.DOTALL)
+    assert block is not None, "README.md must open with a sh code block"
+    assert readme.index(block.group(0)) < readme.index("## "), "the commands come first"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_an_install_and_serve_and_an_install_and_test_command() -> None:
+    serve, test = _readme_commands()
+    assert "pip install" in serve and "winsms-emulator serve" in serve
+    assert "pip install" in test and "pytest" in test
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    _, test = _readme_commands()
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test in ci_lines

@@ -1,0 +1,121 @@
+"""The emulator's objects as JSON-ready dicts: one form for the control plane and Python."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from winsms_emulator.accounts_json import account_to_json
+from winsms_emulator.domain.accounts import Account, OptOut
+from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
+from winsms_emulator.domain.messages import FinalOutcome
+from winsms_emulator.domain.sast import to_sast
+from winsms_emulator.journal import JournalEntry
+from winsms_emulator.service import Gateway, MessageRecord
+
+
+def iso(moment: datetime | None) -> str | None:
+    return to_sast(moment).isoformat() if moment is not None else None
+
+
+def account_json(account: Account, server_dialect: str) -> dict[str, Any]:
+    data = account_to_json(account, server_dialect=server_dialect)
+    data["opt_outs"] = [opt_out_json(o) for o in account.opt_outs.values()]
+    return data
+
+
+def message_json(record: MessageRecord) -> dict[str, Any]:
+    m, st = record.message, record.state
+    return {
+        "id": m.id,
+        "account": m.account,
+        "number": m.number,
+        "message": m.text,
+        "client_message_id": m.client_message_id,
+        "api": m.api,
+        "encoding": m.info.encoding.value,
+        "length": m.info.length,
+        "parts": m.info.parts,
+        "cost": float(m.cost),
+        "submitted_at": iso(m.submitted_at),
+        "scheduled_for": iso(m.dispatch_at) if m.scheduled else None,
+        "deleted_at": iso(m.deleted_at),
+        "status": st.status.value,
+        "status_code": int(st.code),
+        "status_time": iso(st.at),
+        "timeline": [
+            {
+                "at": iso(e.at),
+                "event": e.event,
+                "status": e.status.value,
+                "status_code": int(e.code),
+            }
+            for e in record.timeline
+        ],
+    }
+
+
+def opt_out_json(opt_out: OptOut) -> dict[str, Any]:
+    return {
+        "number": opt_out.number,
+        "at": iso(opt_out.at),
+        "source": opt_out.source,
+        "reply_id": opt_out.reply_id,
+        "message": opt_out.message,
+    }
+
+
+def reply_json(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "account": reply.account,
+        "from": reply.number,
+        "message": reply.message,
+        "received_at": iso(reply.received_at),
+        "sent_message_id": reply.sent_message_id,
+        "opt_out": reply.opt_out,
+        "returned": reply.returned_at is not None,
+        "returned_at": iso(reply.returned_at),
+    }
+
+
+def short_code_json(sc: ShortCodeMessage) -> dict[str, Any]:
+    return {
+        "id": sc.id,
+        "account": sc.account,
+        "code": sc.code,
+        "from": sc.number,
+        "message": sc.message,
+        "received_at": iso(sc.received_at),
+        "returned": sc.returned_at is not None,
+        "returned_at": iso(sc.returned_at),
+    }
+
+
+def outcome_json(number: str, outcome: FinalOutcome) -> dict[str, Any]:
+    return {
+        "number": number,
+        "status": outcome.status.value,
+        "status_code": int(outcome.code),
+        "after_seconds": outcome.after.total_seconds(),
+    }
+
+
+def journal_json(entry: JournalEntry) -> dict[str, Any]:
+    return {
+        "at": iso(entry.at),
+        "method": entry.method,
+        "path": entry.path,
+        "api": entry.api,
+        "operation": entry.operation,
+        "account": entry.account,
+        "http_status": entry.http_status,
+        "outcome": entry.outcome,
+        "violations": list(entry.violations),
+        "detail": entry.detail,
+        "duration_ms": entry.duration_ms,
+    }
+
+
+def clock_json(gateway: Gateway) -> dict[str, Any]:
+    return {"now": iso(gateway.now()), "mode": gateway.clock.mode}
