@@ -20,6 +20,8 @@ DEFAULT_ACCOUNT: dict[str, Any] = {
     "credits": 1000.0,
 }
 
+#: The longest delivery delay an account may have: a year.
+MAX_DELAY_SECONDS = 365 * 24 * 3600
 _REQUIRED = ("username", "password", "api_key")
 _STRINGS = ("username", "password", "api_key", "first_name", "surname")
 _BOOLS = ("trial", "locked", "dnc_bypass")
@@ -94,7 +96,10 @@ def account_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[st
         elif name in ("credits", "price_per_part"):
             out[name] = to_decimal(value, name)
         elif name == "delivery_delay_seconds":
-            out[name] = float(to_decimal(value, name))
+            delay = to_decimal(value, name)
+            if delay > MAX_DELAY_SECONDS:
+                raise Invalid(f"{name} must be at most {MAX_DELAY_SECONDS} (a year)")
+            out[name] = float(delay)
         elif name == "rest_dialect":
             if value is not None and value not in REST_DIALECTS:
                 raise Invalid(f"rest_dialect must be one of {', '.join(REST_DIALECTS)}")

@@ -14,6 +14,9 @@ from typing import Protocol, runtime_checkable
 
 from winsms_emulator.domain.sast import SAST
 
+#: A manual clock goes no further than this, so times derived from it stay in range.
+LATEST = datetime(9000, 1, 1, tzinfo=SAST)
+
 #: Where a manual clock starts when nothing else is said.
 DEFAULT_START = datetime(2025, 1, 1, 8, 0, tzinfo=SAST)
 
@@ -77,12 +80,20 @@ class ManualClock:
         if not seconds >= 0:  # also refuses NaN
             raise ClockError("the clock cannot move backwards")
         with self._lock:
-            self._now = self._now + timedelta(seconds=seconds)
+            try:
+                moved = self._now + timedelta(seconds=seconds)
+            except OverflowError:
+                moved = LATEST + timedelta(seconds=1)
+            if moved > LATEST:
+                raise ClockError(f"the clock cannot go past {LATEST.isoformat()}")
+            self._now = moved
             return self._now
 
     def set(self, moment: datetime) -> datetime:
         """Jump to ``moment``, which must not be before now."""
         moment = _aware(moment)
+        if moment > LATEST:
+            raise ClockError(f"the clock cannot go past {LATEST.isoformat()}")
         with self._lock:
             if moment < self._now:
                 raise ClockError(
@@ -96,6 +107,13 @@ class ManualClock:
         """Go back to the start time: only a reset of the whole emulator does this."""
         with self._lock:
             self._now = self._start
+
+    def restore(self, now: datetime, start: datetime | None = None) -> None:
+        """Put the clock where a saved state had it (only restoring a state does this)."""
+        with self._lock:
+            self._now = _aware(now)
+            if start is not None:
+                self._start = _aware(start)
 
 
 def make_clock(mode: str, start: datetime | None = None) -> Clock:
