@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 from winsms_emulator.app import EmulatorConfig, create_app
 from winsms_emulator.clock import Clock, ClockError, ManualClock, SystemClock
+from winsms_emulator.emulator import Emulator
 from winsms_emulator.errors import (
     DeleteResult,
     DeliveryStatus,

@@ -61,10 +61,11 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = EmulatorState(gateway, config)
 
-    from winsms_emulator.adapters import rest_v1, xml_api
+    from winsms_emulator.adapters import faults, rest_v1, xml_api
     from winsms_emulator.adapters.control import blueprint as control_blueprint
 
     app.register_blueprint(control_blueprint)
+    faults.register(app)  # before the XML API: a fault answers instead of the API
     xml_api.register(app)
     rest_v1.register(app)
 

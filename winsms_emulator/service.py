@@ -17,9 +17,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from winsms_emulator import snapshot
 from winsms_emulator.clock import Clock, ClockError, ManualClock
-from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, OptOut
-from winsms_emulator.domain.encoding import TextInfo, analyse
+from winsms_emulator.domain.accounts import (
+    DEFAULT_PRICE_PER_PART,
+    REST_DIALECTS,
+    Account,
+    LedgerEntry,
+    OptOut,
+)
+from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message, MessageState, TimelineEvent
 from winsms_emulator.domain.optout import is_opt_out_trigger
@@ -40,6 +47,7 @@ from winsms_emulator.errors import (
     SendOutcome,
     StatusCode,
 )
+from winsms_emulator.faults import Fault, FaultBook
 from winsms_emulator.journal import Journal, JournalEntry
 
 #: IDs past this many in one status request are answered SKIPPED/108.
@@ -49,6 +57,8 @@ OPT_OUT_CONFIRMATION = (
     "You have been opted out and will receive no further messages from this sender."
 )
 FIRST_ACCOUNT_NUMBER = 10001
+#: The longest a delivery report may take (scripted or an account's delay): a year.
+MAX_DELAY_SECONDS = 365 * 24 * 3600
 
 T = TypeVar("T")
 
@@ -111,6 +121,16 @@ class DeleteReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """What a text would cost an account, without sending it."""
+
+    info: TextInfo
+    price_per_part: Decimal
+    cost: Decimal
+    max_parts: int
+
+
+@dataclass(frozen=True, slots=True)
 class MessageRecord:
     """A message as the outbox shows it, with its state and timeline at one moment."""
 
@@ -134,6 +154,9 @@ class World:
     next_message_id: int = 1
     next_incoming_id: int = 1
     next_account_number: int = FIRST_ACCOUNT_NUMBER
+    # each account as it was created or loaded: what a per-account reset goes back to
+    origins: dict[str, Account] = field(default_factory=dict)
+    faults: FaultBook = field(default_factory=FaultBook)
 
 
 def copy_account(account: Account) -> Account:
@@ -234,6 +257,7 @@ class Gateway:
         if not account.ledger:
             account.ledger.append(_opening_entry(account, now))
         world.accounts[account.username] = account
+        world.origins[account.username] = copy_account(account)
         return account
 
     # -- authentication ---------------------------------------------------------------
@@ -277,6 +301,8 @@ class Gateway:
             results = []
             for message, info in zip(messages, infos, strict=True):
                 wanted = message.scheduled_for
+                if wanted is not None and wanted.utcoffset() is None:
+                    raise Invalid("a scheduled time must carry its UTC offset")
                 dispatch_at = now if wanted is None or wanted <= now else wanted
                 scheduled = dispatch_at > now
                 recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
@@ -448,6 +474,15 @@ class Gateway:
             return MessageRecord(
                 dataclasses.replace(msg), msg.state_at(now), tuple(msg.timeline(now))
             )
+
+    def quote(self, text: str, username: str | None = None, max_parts: int = MAX_PARTS) -> Quote:
+        """Encoding, parts and cost of ``text`` at the account's price (1.0 with none)."""
+        if not 1 <= max_parts <= MAX_PARTS:
+            raise Invalid(f"max_parts must be between 1 and {MAX_PARTS}")
+        info = analyse(text)
+        with self._lock:
+            price = self._account(username).price_per_part if username else DEFAULT_PRICE_PER_PART
+        return Quote(info, price, info.cost(price), max_parts)
 
     # -- credits ------------------------------------------------------------------------
 
@@ -715,8 +750,8 @@ class Gateway:
                 f"status code {int(code)} does not go with {status.value}: use one of "
                 + ", ".join(str(int(c)) for c in sorted(allowed))
             )
-        if not after_seconds >= 0:
-            raise Invalid("after_seconds must be 0 or more")
+        if not 0 <= after_seconds <= MAX_DELAY_SECONDS:
+            raise Invalid(f"after_seconds must be between 0 and {MAX_DELAY_SECONDS}")
         outcome = FinalOutcome(status, code, timedelta(seconds=after_seconds))
         with self._lock:
             self._world.outcomes[number] = outcome
@@ -837,13 +872,158 @@ class Gateway:
 
     # -- reset ----------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to the start: accounts as loaded, empty queues, first ID, start time."""
+    def reset(self, first_message_id: int | None = None, seed: int | None = None) -> None:
+        """Back to the start: accounts as loaded, empty queues, first ID, start time.
+
+        ``first_message_id`` makes this start's IDs begin there; ``seed`` seeds
+        the random source of probabilistic faults.
+        """
         with self._lock:
-            self._world = copy.deepcopy(self._start)
+            world = copy.deepcopy(self._start)
+            if first_message_id is not None:
+                world.next_message_id = self._check_first_id(first_message_id)
+            if seed is not None:
+                world.faults.reseed(seed)
+            self._world = world
             self.journal.clear()
             if isinstance(self._clock, ManualClock):
                 self._clock.reset()
+
+    def reset_account(self, username: str) -> Account:
+        """Clear one account's messages, replies, short-code messages and journal entries,
+        and put the account back as it was created; other accounts are untouched."""
+        with self._lock:
+            world = self._world
+            self._account(username)
+            gone = {i for i, m in world.messages.items() if m.account == username}
+            for message_id in gone:
+                del world.messages[message_id]
+            for number in list(world.sent_to):
+                kept = [i for i in world.sent_to[number] if i not in gone]
+                if kept:
+                    world.sent_to[number] = kept
+                else:
+                    del world.sent_to[number]
+            world.replies = [r for r in world.replies if r.account != username]
+            world.short_code_messages = [
+                m for m in world.short_code_messages if m.account != username
+            ]
+            origin = copy_account(world.origins[username])
+            origin.ledger = [_opening_entry(origin, self._clock.now())]
+            world.accounts[username] = origin
+            self.journal.clear(username)
+            return copy_account(origin)
+
+    # -- saving and restoring the whole state -----------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        """Everything the emulator holds, as JSON-ready data (:mod:`winsms_emulator.snapshot`)."""
+        with self._lock:
+            w = self._world
+            start = self._clock.start if isinstance(self._clock, ManualClock) else None
+            return {
+                "format": snapshot.FORMAT,
+                "version": snapshot.VERSION,
+                "clock": {
+                    "mode": self._clock.mode,
+                    "now": self._clock.now().isoformat(),
+                    "start": start.isoformat() if start else None,
+                },
+                "accounts": [snapshot.account_to_state(a) for a in w.accounts.values()],
+                "origins": [snapshot.account_to_state(a) for a in w.origins.values()],
+                "messages": [snapshot.message_to_state(m) for m in w.messages.values()],
+                "replies": [snapshot.reply_to_state(r) for r in w.replies],
+                "short_code_messages": [
+                    snapshot.short_code_to_state(m) for m in w.short_code_messages
+                ],
+                "dnc": sorted(w.dnc),
+                "blacklist": sorted(w.blacklist),
+                "outcomes": {
+                    n: snapshot.outcome_to_state(o) for n, o in sorted(w.outcomes.items())
+                },
+                "faults": {
+                    "seed": w.faults.seed,
+                    "next_id": w.faults.next_id,
+                    "rules": [snapshot.fault_to_state(f) for f in w.faults.faults],
+                },
+                "next_message_id": w.next_message_id,
+                "next_incoming_id": w.next_incoming_id,
+                "next_account_number": w.next_account_number,
+            }
+
+    def import_state(self, data: Any, *, as_start: bool = False) -> None:
+        """Restore a state from :meth:`export_state`; ``as_start`` also makes it what
+        :meth:`reset` goes back to. A state that does not hold together is refused whole."""
+        parts = snapshot.read_state(data)
+        world = World(
+            dnc=parts["dnc"],
+            blacklist=parts["blacklist"],
+            outcomes=parts["outcomes"],
+            faults=parts["faults"],
+            next_incoming_id=parts["next_incoming_id"],
+            next_account_number=parts["next_account_number"],
+        )
+        for account in parts["accounts"]:
+            if account.username in world.accounts:
+                raise Invalid(f"state: the username {account.username!r} appears twice")
+            world.accounts[account.username] = account
+        for origin in parts["origins"]:
+            world.origins[origin.username] = origin
+        keys = [a.api_key for a in world.accounts.values()]
+        numbers = [a.account_number for a in world.accounts.values()]
+        if len(set(keys)) != len(keys) or len(set(numbers)) != len(numbers):
+            raise Invalid("state: two accounts share an API key or an account number")
+        for account in world.accounts.values():
+            if account.parent is not None and account.parent not in world.accounts:
+                raise Invalid(f"state: {account.username!r} has an unknown parent")
+            world.origins.setdefault(account.username, copy_account(account))
+        for msg in sorted(parts["messages"], key=lambda m: m.id):
+            if msg.account not in world.accounts or msg.id in world.messages or msg.id < 1:
+                raise Invalid(f"state: message {msg.id} is repeated or has an unknown account")
+            world.messages[msg.id] = msg
+            world.sent_to.setdefault(msg.number, []).append(msg.id)
+        world.next_message_id = max(parts["next_message_id"], max(world.messages, default=0) + 1)
+        for inbound in (*parts["replies"], *parts["short_code_messages"]):
+            if inbound.account not in world.accounts:
+                raise Invalid(f"state: incoming message {inbound.id} has an unknown account")
+        world.replies = parts["replies"]
+        world.short_code_messages = parts["short_code_messages"]
+        with self._lock:
+            self._world = world
+            if as_start:
+                self._start = copy.deepcopy(world)
+            if isinstance(self._clock, ManualClock) and parts["clock_now"] is not None:
+                start = parts["clock_start"] if as_start else None
+                self._clock.restore(
+                    parts["clock_now"], start or (parts["clock_now"] if as_start else None)
+                )
+
+    # -- faults ---------------------------------------------------------------------------
+
+    def add_fault(self, fault: Fault) -> Fault:
+        with self._lock:
+            return dataclasses.replace(self._world.faults.add(fault))
+
+    def faults(self) -> list[Fault]:
+        with self._lock:
+            return [dataclasses.replace(f) for f in self._world.faults.faults]
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._world.faults.clear()
+
+    def take_fault(
+        self, api: str, path: str, operation: str, account: Callable[[], str | None]
+    ) -> Fault | None:
+        """The fault this request gets, if any (``account`` is asked only when needed)."""
+        with self._lock:
+            book = self._world.faults
+            if not book.faults:
+                return None
+        who = account() if book.needs_account() else None
+        with self._lock:
+            fault = self._world.faults.take(api, path, operation, who)
+            return dataclasses.replace(fault) if fault is not None else None
 
     def counts(self) -> dict[str, int]:
         """How much the emulator holds (for health and the benchmarks)."""

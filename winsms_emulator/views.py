@@ -10,8 +10,16 @@ from winsms_emulator.domain.accounts import Account, OptOut
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome
 from winsms_emulator.domain.sast import to_sast
+from winsms_emulator.errors import Invalid
+from winsms_emulator.faults import (
+    APIS,
+    FAULT_KINDS,
+    MAX_LATENCY_SECONDS,
+    Fault,
+    FaultMatch,
+)
 from winsms_emulator.journal import JournalEntry
-from winsms_emulator.service import Gateway, MessageRecord
+from winsms_emulator.service import Gateway, MessageRecord, Quote
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -119,3 +127,94 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
 
 def clock_json(gateway: Gateway) -> dict[str, Any]:
     return {"now": iso(gateway.now()), "mode": gateway.clock.mode}
+
+
+def fault_json(fault: Fault) -> dict[str, Any]:
+    return {
+        "id": fault.id,
+        "kind": fault.kind,
+        "match": {
+            "api": fault.match.api,
+            "path": fault.match.path,
+            "operation": fault.match.operation,
+            "account": fault.match.account,
+        },
+        "seconds": fault.seconds,
+        "status": fault.status,
+        "times": fault.times,
+        "probability": fault.probability,
+        "hits": fault.hits,
+    }
+
+
+def _optional(data: dict[str, Any], name: str, kinds: tuple[type, ...], label: str) -> Any:
+    value = data.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise Invalid(f"{name} must be {label}")
+    return value
+
+
+def fault_from_json(data: dict[str, Any]) -> Fault:
+    """A fault from the control plane's JSON (raises Invalid naming what is wrong)."""
+    allowed = {"kind", "match", "api", "path", "operation", "account", "seconds", "status"}
+    allowed |= {"times", "probability"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise Invalid(f"unknown fault field(s): {', '.join(sorted(unknown))}")
+    kind = data.get("kind")
+    if kind not in FAULT_KINDS:
+        raise Invalid(f"kind must be one of {', '.join(FAULT_KINDS)}")
+    match = data.get("match", {})
+    if not isinstance(match, dict):
+        raise Invalid("match must be an object")
+    match = {**{k: data[k] for k in ("api", "path", "operation", "account") if k in data}, **match}
+    for name, value in match.items():
+        if name not in ("api", "path", "operation", "account"):
+            raise Invalid(f"unknown match field {name!r}")
+        if value is not None and not isinstance(value, str):
+            raise Invalid(f"match.{name} must be a string")
+    if match.get("api") not in (None, *APIS):
+        raise Invalid(f"match.api must be one of {', '.join(APIS)}")
+    seconds = _optional(data, "seconds", (int, float), "a number of seconds") or 0.0
+    if kind == "latency" and not 0 < seconds <= MAX_LATENCY_SECONDS:
+        raise Invalid(f"a latency fault needs seconds between 0 and {MAX_LATENCY_SECONDS}")
+    status = _optional(data, "status", (int,), "an HTTP status code")
+    if status is None:
+        status = 503
+    if not 400 <= status <= 599:
+        raise Invalid("status must be an HTTP error code (400-599)")
+    times = _optional(data, "times", (int,), "a whole number")
+    if times is not None and times < 1:
+        raise Invalid("times must be 1 or more")
+    probability = _optional(data, "probability", (int, float), "a number")
+    if probability is not None and not 0 < probability <= 1:
+        raise Invalid("probability must be more than 0 and at most 1")
+    if times is not None and probability is not None:
+        raise Invalid("give times or probability, not both")
+    return Fault(
+        id=0,
+        kind=kind,
+        match=FaultMatch(**match),
+        seconds=float(seconds),
+        status=status,
+        times=times,
+        probability=None if probability is None else float(probability),
+    )
+
+
+def quote_json(quote: Quote) -> dict[str, Any]:
+    info = quote.info
+    unit = "septets" if info.encoding.value == "GSM" else "units"
+    return {
+        "encoding": info.encoding.value,
+        "parts": info.parts,
+        unit: info.length,
+        "length": info.length,
+        "cost": float(quote.cost),
+        "price_per_part": float(quote.price_per_part),
+        "ucs2_characters": list(info.ucs2_characters),
+        "max_parts": quote.max_parts,
+        "fits": info.fits(quote.max_parts),
+    }

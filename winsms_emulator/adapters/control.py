@@ -16,14 +16,18 @@ from flask import Blueprint, Response, jsonify, request
 from winsms_emulator import __version__
 from winsms_emulator.accounts_json import account_fields, account_from_json, to_decimal
 from winsms_emulator.app import gateway
+from winsms_emulator.domain.encoding import MAX_PARTS
 from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, StatusCode
 from winsms_emulator.views import (
     account_json,
     clock_json,
+    fault_from_json,
+    fault_json,
     journal_json,
     message_json,
     opt_out_json,
     outcome_json,
+    quote_json,
     reply_json,
     short_code_json,
 )
@@ -93,8 +97,51 @@ def ready() -> Response:
 @blueprint.post("/reset")
 @answers_errors
 def reset() -> Response:
-    gateway().reset()
+    """Back to the start state; ``first_message_id`` and ``seed`` are optional."""
+    data = _body()
+    unknown = set(data) - {"first_message_id", "seed"}
+    if unknown:
+        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+    first = _field(data, "first_message_id", int) if "first_message_id" in data else None
+    seed = _field(data, "seed", int) if "seed" in data else None
+    gateway().reset(first_message_id=first, seed=seed)
     return jsonify(status="reset", clock=clock_json(gateway()))
+
+
+@blueprint.post("/accounts/<username>/reset")
+@answers_errors
+def reset_account(username: str) -> Response:
+    """Clear one account's messages, replies and journal; others are untouched."""
+    g = gateway()
+    return jsonify(account_json(g.reset_account(username), g.default_rest_dialect))
+
+
+@blueprint.get("/state")
+def export_state() -> Response:
+    return jsonify(gateway().export_state())
+
+
+@blueprint.put("/state")
+@answers_errors
+def import_state() -> Response:
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("the request body must be a state document (a JSON object)")
+    gateway().import_state(data)
+    return jsonify(status="restored", clock=clock_json(gateway()))
+
+
+@blueprint.post("/quote")
+@answers_errors
+def quote() -> Response:
+    """What a text would cost: encoding, parts, length, and what forced UCS-2."""
+    data = _body()
+    message = _field(data, "message")
+    account = data.get("account")
+    if account is not None and not isinstance(account, str):
+        raise Invalid("field 'account' must be a username")
+    max_parts = _field(data, "max_parts", int) if "max_parts" in data else MAX_PARTS
+    return jsonify(quote_json(gateway().quote(message, account, max_parts)))
 
 
 # -- accounts ---------------------------------------------------------------------------
@@ -296,6 +343,27 @@ def move_clock() -> Response:
             raise Invalid("'now' must carry its UTC offset, e.g. 2025-01-01T10:00:00+02:00")
         g.set_clock(moment)
     return jsonify(clock_json(gateway()))
+
+
+# -- faults ------------------------------------------------------------------------------
+
+
+@blueprint.get("/faults")
+def list_faults() -> Response:
+    return jsonify(faults=[fault_json(f) for f in gateway().faults()])
+
+
+@blueprint.post("/faults")
+@answers_errors
+def add_fault() -> tuple[Response, int]:
+    fault = gateway().add_fault(fault_from_json(_body()))
+    return jsonify(fault_json(fault)), 201
+
+
+@blueprint.delete("/faults")
+def clear_faults() -> tuple[str, int]:
+    gateway().clear_faults()
+    return "", 204
 
 
 # -- the request journal -------------------------------------------------------------------

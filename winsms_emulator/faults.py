@@ -1,0 +1,97 @@
+"""Fault injection: make chosen API requests slow, fail, break or hang up.
+
+A test adds a :class:`Fault` with a match (API, path, operation, account; all
+optional) and a kind; the next matching WinSMS API requests get the fault
+instead of (or, for ``latency``, before) their normal answer. A fault fires a
+given number of ``times``, with a seeded ``probability``, or, with neither,
+on every match until cleared. A request that gets a fault other than
+latency has no effect on the emulator's state.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+FAULT_KINDS = ("latency", "http_error", "drop_connection", "malformed_body")
+APIS = ("xml", "rest")
+#: The longest latency a fault may add, so a typo cannot hang a test run.
+MAX_LATENCY_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class FaultMatch:
+    """Which requests a fault applies to; ``None`` matches anything."""
+
+    api: str | None = None
+    path: str | None = None
+    operation: str | None = None
+    account: str | None = None
+
+    def matches(self, api: str, path: str, operation: str, account: str | None) -> bool:
+        return (
+            (self.api is None or self.api == api)
+            and (self.path is None or self.path.lower() == path.lower())
+            and (self.operation is None or self.operation == operation)
+            and (self.account is None or self.account == account)
+        )
+
+
+@dataclass(slots=True)
+class Fault:
+    """One injected fault and how often it has fired."""
+
+    id: int
+    kind: str
+    match: FaultMatch
+    seconds: float = 0.0  # latency
+    status: int = 503  # http_error
+    times: int | None = None  # fires this many more times; None: no limit
+    probability: float | None = None  # fires with this chance (seeded)
+    hits: int = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.times <= 0
+
+
+@dataclass
+class FaultBook:
+    """The faults in force, with the seeded random source their probabilities use."""
+
+    seed: int = 0
+    faults: list[Fault] = field(default_factory=list)
+    next_id: int = 1
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def reseed(self, seed: int) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+
+    def add(self, fault: Fault) -> Fault:
+        fault.id = self.next_id
+        self.next_id += 1
+        self.faults.append(fault)
+        return fault
+
+    def take(self, api: str, path: str, operation: str, account: str | None) -> Fault | None:
+        """The first fault that fires for this request (counting it), or ``None``."""
+        for fault in self.faults:
+            if fault.exhausted or not fault.match.matches(api, path, operation, account):
+                continue
+            if fault.probability is not None and self.rng.random() >= fault.probability:
+                continue
+            fault.hits += 1
+            if fault.times is not None:
+                fault.times -= 1
+            return fault
+        return None
+
+    def needs_account(self) -> bool:
+        return any(f.match.account is not None and not f.exhausted for f in self.faults)
+
+    def clear(self) -> None:
+        self.faults.clear()

@@ -1,0 +1,370 @@
+"""The whole emulator state as JSON-ready data, and back.
+
+``GET /_emulator/state`` exports it, ``PUT /_emulator/state`` restores it
+exactly, and ``winsms-emulator serve --state FILE`` starts from it (the files
+in ``fixtures/`` are examples). Amounts are written as decimal strings so
+nothing is lost to floating point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, OptOut
+from winsms_emulator.domain.encoding import analyse
+from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
+from winsms_emulator.domain.messages import FinalOutcome, Message
+from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
+from winsms_emulator.faults import FAULT_KINDS, Fault, FaultBook, FaultMatch
+
+FORMAT = "winsms-emulator-state"
+VERSION = 1
+
+T = TypeVar("T")
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def account_to_state(account: Account) -> dict[str, Any]:
+    return {
+        "username": account.username,
+        "password": account.password,
+        "api_key": account.api_key,
+        "credits": str(account.credits),
+        "trial": account.trial,
+        "own_numbers": list(account.own_numbers),
+        "locked": account.locked,
+        "dnc_bypass": account.dnc_bypass,
+        "price_per_part": str(account.price_per_part),
+        "delivery_delay_seconds": account.delivery_delay_seconds,
+        "short_codes": list(account.short_codes),
+        "rest_dialect": account.rest_dialect,
+        "parent": account.parent,
+        "account_number": account.account_number,
+        "first_name": account.first_name,
+        "surname": account.surname,
+        "opt_outs": [
+            {
+                "number": o.number,
+                "at": _time(o.at),
+                "source": o.source,
+                "reply_id": o.reply_id,
+                "message": o.message,
+            }
+            for o in account.opt_outs.values()
+        ],
+        "ledger": [
+            {
+                "at": _time(e.at),
+                "amount": str(e.amount),
+                "reason": e.reason,
+                "message_id": e.message_id,
+            }
+            for e in account.ledger
+        ],
+    }
+
+
+def message_to_state(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "account": m.account,
+        "number": m.number,
+        "text": m.text,
+        "cost": str(m.cost),
+        "submitted_at": _time(m.submitted_at),
+        "dispatch_at": _time(m.dispatch_at),
+        "scheduled": m.scheduled,
+        "outcome": outcome_to_state(m.outcome),
+        "client_message_id": m.client_message_id,
+        "api": m.api,
+        "deleted_at": _time(m.deleted_at),
+    }
+
+
+def outcome_to_state(outcome: FinalOutcome) -> dict[str, Any]:
+    return {
+        "status": outcome.status.value,
+        "status_code": int(outcome.code),
+        "after_seconds": outcome.after.total_seconds(),
+    }
+
+
+def fault_to_state(f: Fault) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "kind": f.kind,
+        "match": {
+            "api": f.match.api,
+            "path": f.match.path,
+            "operation": f.match.operation,
+            "account": f.match.account,
+        },
+        "seconds": f.seconds,
+        "status": f.status,
+        "times": f.times,
+        "probability": f.probability,
+        "hits": f.hits,
+    }
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one object of a state document, naming where anything is wrong."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise Invalid(f"state: {where} must be an object")
+        self.data = data
+        self.where = where
+
+    def _get(self, name: str, default: Any = ...) -> Any:
+        if name not in self.data:
+            if default is ...:
+                raise Invalid(f"state: {self.where} has no {name!r}")
+            return default
+        return self.data[name]
+
+    def _typed(self, name: str, kinds: tuple[type, ...], label: str, default: Any) -> Any:
+        value = self._get(name, default)
+        if value is None and default is None:
+            return None
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise Invalid(f"state: {self.where}.{name} must be {label}")
+        return value
+
+    def text(self, name: str, default: Any = ...) -> Any:
+        return self._typed(name, (str,), "a string", default)
+
+    def whole(self, name: str, default: Any = ...) -> Any:
+        return self._typed(name, (int,), "a whole number", default)
+
+    def flag(self, name: str, default: Any = ...) -> Any:
+        return self._typed(name, (bool,), "true or false", default)
+
+    def number(self, name: str, default: Any = ...) -> Any:
+        value = self._typed(name, (int, float), "a number", default)
+        return None if value is None else float(value)
+
+    def decimal(self, name: str) -> Decimal:
+        value = self._get(name)
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise Invalid(f"state: {self.where}.{name} must be a decimal amount") from None
+        if isinstance(value, bool) or not amount.is_finite():
+            raise Invalid(f"state: {self.where}.{name} must be a decimal amount")
+        return amount
+
+    def time(self, name: str, default: Any = ...) -> Any:
+        text = self.text(name, default)
+        if text is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"state: {self.where}.{name} is not an ISO-8601 time") from None
+        if moment.tzinfo is None:
+            raise Invalid(f"state: {self.where}.{name} must carry its UTC offset")
+        return moment
+
+    def items(self, name: str, default: Any = ...) -> list[Any]:
+        value = self._get(name, [] if default is ... else default)
+        if not isinstance(value, list):
+            raise Invalid(f"state: {self.where}.{name} must be a list")
+        return value
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        values = self.items(name, [])
+        if not all(isinstance(v, str) for v in values):
+            raise Invalid(f"state: {self.where}.{name} must be a list of strings")
+        return tuple(values)
+
+    def each(self, name: str, read: Callable[[_Reader], T]) -> list[T]:
+        return [
+            read(_Reader(item, f"{self.where}.{name}[{i}]"))
+            for i, item in enumerate(self.items(name))
+        ]
+
+
+def _outcome(r: _Reader) -> FinalOutcome:
+    status = DeliveryStatus.lookup(r.text("status"))
+    code = StatusCode.lookup(r.whole("status_code"))
+    if status is None or code is None:
+        raise Invalid(f"state: {r.where} has an unknown status or status code")
+    return FinalOutcome(status, code, timedelta(seconds=r.number("after_seconds")))
+
+
+def _account(r: _Reader) -> Account:
+    dialect = r.text("rest_dialect", None)
+    if dialect is not None and dialect not in REST_DIALECTS:
+        raise Invalid(f"state: {r.where}.rest_dialect must be seed or current")
+    account = Account(
+        username=r.text("username"),
+        password=r.text("password"),
+        api_key=r.text("api_key"),
+        credits=r.decimal("credits"),
+        trial=r.flag("trial", False),
+        own_numbers=r.strings("own_numbers"),
+        locked=r.flag("locked", False),
+        dnc_bypass=r.flag("dnc_bypass", False),
+        price_per_part=r.decimal("price_per_part"),
+        delivery_delay_seconds=r.number("delivery_delay_seconds", 2.0),
+        short_codes=r.strings("short_codes"),
+        rest_dialect=dialect,
+        parent=r.text("parent", None),
+        account_number=r.whole("account_number"),
+        first_name=r.text("first_name", ""),
+        surname=r.text("surname", ""),
+    )
+    for o in r.each(
+        "opt_outs",
+        lambda x: OptOut(
+            x.text("number"),
+            x.time("at"),
+            x.text("source"),
+            x.whole("reply_id", None),
+            x.text("message", None),
+        ),
+    ):
+        account.opt_outs[o.number] = o
+    account.ledger = r.each(
+        "ledger",
+        lambda x: LedgerEntry(
+            x.time("at"), x.decimal("amount"), x.text("reason"), x.whole("message_id", None)
+        ),
+    )
+    return account
+
+
+def _message(r: _Reader) -> Message:
+    text = r.text("text")
+    return Message(
+        id=r.whole("id"),
+        account=r.text("account"),
+        number=r.text("number"),
+        text=text,
+        info=analyse(text),
+        cost=r.decimal("cost"),
+        submitted_at=r.time("submitted_at"),
+        dispatch_at=r.time("dispatch_at"),
+        scheduled=r.flag("scheduled"),
+        outcome=_outcome(_Reader(r.data.get("outcome"), f"{r.where}.outcome")),
+        client_message_id=r.text("client_message_id", None),
+        api=r.text("api", "service"),
+        deleted_at=r.time("deleted_at", None),
+    )
+
+
+def _reply(r: _Reader) -> Reply:
+    return Reply(
+        id=r.whole("id"),
+        account=r.text("account"),
+        number=r.text("from"),
+        message=r.text("message"),
+        received_at=r.time("received_at"),
+        sent_message_id=r.whole("sent_message_id"),
+        opt_out=r.flag("opt_out", False),
+        returned_at=r.time("returned_at", None),
+    )
+
+
+def _short_code(r: _Reader) -> ShortCodeMessage:
+    return ShortCodeMessage(
+        id=r.whole("id"),
+        account=r.text("account"),
+        code=r.text("code"),
+        number=r.text("from"),
+        message=r.text("message"),
+        received_at=r.time("received_at"),
+        returned_at=r.time("returned_at", None),
+    )
+
+
+def _fault(r: _Reader) -> Fault:
+    kind = r.text("kind")
+    if kind not in FAULT_KINDS:
+        raise Invalid(f"state: {r.where}.kind must be one of {', '.join(FAULT_KINDS)}")
+    m = _Reader(r.data.get("match", {}), f"{r.where}.match")
+    return Fault(
+        id=r.whole("id"),
+        kind=kind,
+        match=FaultMatch(
+            m.text("api", None),
+            m.text("path", None),
+            m.text("operation", None),
+            m.text("account", None),
+        ),
+        seconds=r.number("seconds", 0.0),
+        status=r.whole("status", 503),
+        times=r.whole("times", None),
+        probability=r.number("probability", None),
+        hits=r.whole("hits", 0),
+    )
+
+
+def reply_to_state(reply: Reply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "account": reply.account,
+        "from": reply.number,
+        "message": reply.message,
+        "received_at": _time(reply.received_at),
+        "sent_message_id": reply.sent_message_id,
+        "opt_out": reply.opt_out,
+        "returned_at": _time(reply.returned_at),
+    }
+
+
+def short_code_to_state(sc: ShortCodeMessage) -> dict[str, Any]:
+    return {
+        "id": sc.id,
+        "account": sc.account,
+        "code": sc.code,
+        "from": sc.number,
+        "message": sc.message,
+        "received_at": _time(sc.received_at),
+        "returned_at": _time(sc.returned_at),
+    }
+
+
+def read_state(data: Any) -> dict[str, Any]:
+    """Check a state document and turn it into the gateway's objects (raises Invalid)."""
+    r = _Reader(data, "state")
+    if r.text("format", FORMAT) != FORMAT or r.whole("version", VERSION) != VERSION:
+        raise Invalid(f"state: not a {FORMAT} document of version {VERSION}")
+    accounts = r.each("accounts", _account)
+    origins = r.each("origins", _account) if "origins" in data else [a for a in accounts]
+    faults_reader = _Reader(r.data.get("faults", {}), "state.faults")
+    book = FaultBook(seed=faults_reader.whole("seed", 0))
+    book.faults = faults_reader.each("rules", _fault)
+    book.next_id = faults_reader.whole("next_id", max((f.id for f in book.faults), default=0) + 1)
+    outcomes_reader = _Reader(r.data.get("outcomes", {}), "state.outcomes")
+    outcomes = {
+        number: _outcome(_Reader(value, f"state.outcomes.{number}"))
+        for number, value in outcomes_reader.data.items()
+    }
+    clock = _Reader(r.data.get("clock", {}), "state.clock")
+    return {
+        "clock_now": clock.time("now", None),
+        "clock_start": clock.time("start", None),
+        "accounts": accounts,
+        "origins": origins,
+        "messages": r.each("messages", _message),
+        "replies": r.each("replies", _reply),
+        "short_code_messages": r.each("short_code_messages", _short_code),
+        "dnc": set(r.strings("dnc")),
+        "blacklist": set(r.strings("blacklist")),
+        "outcomes": outcomes,
+        "faults": book,
+        "next_message_id": r.whole("next_message_id", 1),
+        "next_incoming_id": r.whole("next_incoming_id", 1),
+        "next_account_number": r.whole("next_account_number", 10001),
+    }
