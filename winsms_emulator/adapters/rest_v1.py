@@ -392,27 +392,32 @@ def _send(call: Call, messages: list[OutgoingMessage]) -> list[MessageResult]:
         ) from None
 
 
-def current_recipient(result: RecipientResult) -> dict[str, Any]:
+def current_recipient(result: RecipientResult, scheduled: bool) -> dict[str, Any]:
+    """One recipient in the current shape: refused ones have nulls; ``scheduledTime`` is
+    null too when the request gave none."""
+    accepted = result.accepted
+    when = result.dispatch_at if accepted and scheduled else None
     return {
         "acceptError": result.outcome.rest_error,
-        "accepted": result.accepted,
+        "accepted": accepted,
         "apiMessageId": result.message_id,
         "clientMessageId": result.client_message_id,
-        "creditCost": money(result.cost),
+        "creditCost": money(result.cost) if accepted else None,
         "mobileNumber": result.number,
         "newCreditBalance": credits(result.balance_after),
-        "scheduledTime": minute_stamp(result.dispatch_at) if result.dispatch_at else None,
+        "scheduledTime": minute_stamp(when) if when is not None else None,
     }
 
 
-def seed_recipient(result: RecipientResult) -> dict[str, Any]:
+def seed_recipient(result: RecipientResult, scheduled: bool) -> dict[str, Any]:
+    """One recipient in the seed shape: 0 where the current shape has null."""
     return {
         "clientMessageId": result.client_message_id or "",
         "mobileNumber": result.number,
         "accepted": result.accepted,
         "acceptError": result.outcome.rest_error,
         "serverMessageId": result.message_id or 0,
-        "scheduledTime": seed_minutes(result.dispatch_at),
+        "scheduledTime": seed_minutes(result.dispatch_at) if scheduled else 0,
         "creditCost": money(result.cost),
     }
 
@@ -422,10 +427,12 @@ def seed_recipient(result: RecipientResult) -> dict[str, Any]:
 def send(call: Call) -> dict[str, Any]:
     schema = "CurrentSendRequest" if call.dialect == CURRENT else "SeedSendRequest"
     _validate(call, schema, call.body)
-    (result,) = _send(call, [_outgoing(call.body, call.dialect)])
+    message = _outgoing(call.body, call.dialect)
+    (result,) = _send(call, [message])
+    scheduled = message.scheduled_for is not None
     if call.dialect == CURRENT:
-        return {"recipients": [current_recipient(r) for r in result.recipients]}
-    return {"messages": [seed_recipient(r) for r in result.recipients]}
+        return {"recipients": [current_recipient(r, scheduled) for r in result.recipients]}
+    return {"messages": [seed_recipient(r, scheduled) for r in result.recipients]}
 
 
 @blueprint.post("/sms/outgoing/sendmulti")
@@ -438,9 +445,12 @@ def send_multi(call: Call) -> dict[str, Any]:
         "messages": [
             {
                 "message": item["message"],
-                "recipients": [current_recipient(r) for r in result.recipients],
+                "recipients": [
+                    current_recipient(r, message.scheduled_for is not None)
+                    for r in result.recipients
+                ],
             }
-            for item, result in zip(call.body["messages"], results, strict=True)
+            for item, message, result in zip(call.body["messages"], outgoing, results, strict=True)
         ]
     }
 
