@@ -8,6 +8,7 @@ the command line wins over the environment.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--accounts", metavar="FILE", help="JSON list of accounts to start with")
     serve.add_argument(
+        "--state",
+        metavar="FILE",
+        help="a saved state (GET /_emulator/state, or a file in fixtures/) to start from",
+    )
+    serve.add_argument(
         "--clock",
         choices=("real", "manual"),
         help="real follows the wall clock (default); manual stands still until moved",
@@ -108,7 +114,11 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
         raise UsageError(f"{ENV_PREFIX}REST_DIALECT must be seed or current, not {dialect!r}")
     strict = args.strict if args.strict is not None else _env_flag("STRICT")
     accounts = args.accounts or _env("ACCOUNTS")
+    state_file = args.state or _env("STATE")
+    if accounts and state_file:
+        raise UsageError("give --accounts or --state, not both (a state holds its accounts)")
     return {
+        "state": state_file,
         "host": host,
         "port": port,
         "clock": clock,
@@ -116,6 +126,21 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
         "strict": strict,
         "accounts": accounts,
     }
+
+
+def read_state_file(path: str) -> object:
+    """A saved state from a JSON file, or a one-line reason it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except FileNotFoundError:
+        raise UsageError(f"state file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"state file {path} cannot be read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"state file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
+        ) from None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -131,10 +156,17 @@ def serve(args: argparse.Namespace) -> int:
         gateway = Gateway(
             accounts, make_clock(config.clock), default_rest_dialect=config.rest_dialect
         )
+        if settings["state"]:
+            gateway.import_state(read_state_file(str(settings["state"])), as_start=True)
     except AccountsFileError as exc:
         raise UsageError(str(exc)) from None
     except GatewayError as exc:
-        raise UsageError(f"accounts file {accounts_file}: {exc.message}") from None
+        source = (
+            f"state file {settings['state']}"
+            if settings["state"]
+            else f"accounts file {accounts_file}"
+        )
+        raise UsageError(f"{source}: {exc.message}") from None
     app = create_app(gateway, config)
     try:
         server = ServerThread(app, str(settings["host"]), int(str(settings["port"])))

@@ -992,11 +992,10 @@ class Gateway:
             self._world = world
             if as_start:
                 self._start = copy.deepcopy(world)
-            if isinstance(self._clock, ManualClock) and parts["clock_now"] is not None:
-                start = parts["clock_start"] if as_start else None
-                self._clock.restore(
-                    parts["clock_now"], start or (parts["clock_now"] if as_start else None)
-                )
+            now = parts["clock_now"]
+            if isinstance(self._clock, ManualClock) and now is not None:
+                # a state loaded as the start is where a reset comes back to, time included
+                self._clock.restore(now, now if as_start else None)
 
     # -- faults ---------------------------------------------------------------------------
 
