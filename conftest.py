@@ -21,3 +21,5 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("WINSMS_HYPOTHESIS_PROFILE", "dev"))
+
+pytest_plugins = ["pytester"]

@@ -6,6 +6,7 @@ JSON in, JSON out. Errors are ``{"error": "..."}`` with 400 (bad input), 404
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -81,6 +82,21 @@ def _field(data: dict[str, Any], name: str, kind: type | tuple[type, ...] = str)
 def health() -> Response:
     """Liveness: the process answers."""
     return jsonify(status="ok", version=__version__)
+
+
+@blueprint.get("/openapi.json")
+def openapi_document() -> Response:
+    """The control plane's OpenAPI 3.1 document."""
+    from flask import current_app
+
+    from winsms_emulator.resources import schemas_dir
+
+    document = current_app.extensions.get("control_openapi")
+    if document is None:
+        path = schemas_dir() / "control-plane.openapi.json"
+        document = json.loads(path.read_text(encoding="utf-8"))
+        current_app.extensions["control_openapi"] = document
+    return jsonify(document)
 
 
 @blueprint.get("/ready")

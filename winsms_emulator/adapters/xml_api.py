@@ -114,6 +114,8 @@ def _dispatch() -> Response | None:
 
 
 def _parser() -> etree.XMLParser:
+    # Careful: lxml's collect_ids=False makes libxml2 load an external DTD subset from
+    # disk despite load_dtd=False, so it is left at its default.
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -122,7 +124,6 @@ def _parser() -> etree.XMLParser:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
-        collect_ids=False,
     )
 
 

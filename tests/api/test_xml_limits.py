@@ -1,0 +1,85 @@
+"""No more than 1000 Number nodes in one Send Batch, across all its messages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import XmlApi
+
+SEND = "/api/xmlsendsmsmulti.asp"
+
+
+def numbers(start: int, count: int) -> list[str]:
+    return [str(27825550000 + start + i) for i in range(count)]
+
+
+def test_1000_recipients_across_several_messages_are_all_accepted(xml: XmlApi) -> None:
+    batch = [(f"Message {n}", numbers(n * 250, 250)) for n in range(4)]
+
+    results = xml.send(batch)
+
+    assert [len(block) for block in results] == [250, 250, 250, 250]
+    ids = [code for block in results for _, code in block]
+    assert ids == [str(i) for i in range(1, 1001)]
+    assert [number for block in results for number, _ in block] == numbers(0, 1000)
+    assert xml.credits() == 0.0
+    assert len(xml.messages()) == 1000
+    assert xml.last_request()["violations"] == []
+
+
+def test_1001_recipients_answer_not_valid_xml_document_and_change_nothing(xml: XmlApi) -> None:
+    batch = [("One", numbers(0, 400)), ("Two", numbers(400, 400)), ("Three", numbers(800, 201))]
+
+    assert xml.error_of(SEND, xml.send_doc(batch)) == "Not Valid XML Document"
+
+    entry = xml.last_request()
+    assert (entry["outcome"], entry["account"], entry["violations"], entry["detail"]) == (
+        "Not Valid XML Document",
+        "hpotter",
+        [],
+        "1001 recipients in one request; no more than 1000 are allowed",
+    )
+    assert xml.messages() == []
+    assert xml.credits() == 1000.0
+
+
+def test_after_a_refused_batch_the_next_message_id_is_still_1(xml: XmlApi) -> None:
+    batch = [("One", numbers(0, 600)), ("Two", numbers(600, 401))]
+    assert xml.error_of(SEND, xml.send_doc(batch)) == "Not Valid XML Document"
+
+    assert xml.send_one("Hi", "27825550101") == ["1"]
+
+
+def test_blank_numbers_count_towards_the_1000(xml: XmlApi) -> None:
+    batch = [("One", numbers(0, 1000)), ("Two", [""])]
+
+    assert xml.error_of(SEND, xml.send_doc(batch)) == "Not Valid XML Document"
+    assert xml.last_request()["detail"] == (
+        "1001 recipients in one request; no more than 1000 are allowed"
+    )
+
+
+def test_1001_numbers_in_one_message_are_refused_and_break_the_schema_too(xml: XmlApi) -> None:
+    assert xml.error_of(SEND, xml.send_doc([("One", numbers(0, 1001))])) == (
+        "Not Valid XML Document"
+    )
+
+    entry = xml.last_request()
+    assert (entry["detail"], entry["violations"]) == (
+        "1001 recipients in one request; no more than 1000 are allowed",
+        ["line 1: Element 'Number': This element is not expected."],
+    )
+    assert xml.messages() == []
+
+
+def test_under_strict_1001_recipients_are_refused_with_the_real_reason(
+    strict_xml: XmlApi,
+) -> None:
+    batch = [("One", numbers(0, 500)), ("Two", numbers(500, 501))]
+
+    assert strict_xml.error_of(SEND, strict_xml.send_doc(batch)) == "Not Valid XML Document"
+    assert strict_xml.last_request()["detail"] == (
+        "1001 recipients in one request; no more than 1000 are allowed"
+    )
+    assert strict_xml.messages() == []
