@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from winsms_emulator import __version__
@@ -15,6 +17,8 @@ from winsms_emulator.service import Gateway
 from winsms_emulator.wire import error_response_for_path
 
 EXTENSION = "winsms_emulator"
+#: One line per request: method, path, status, account, duration (INFO).
+ACCESS_LOG = logging.getLogger("winsms_emulator.access")
 #: Largest request body accepted anywhere (the XML API's 1000 recipients fit easily).
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 #: The REST API's documented limit.
@@ -72,6 +76,25 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         return error_response_for_path(request.path, request.method, exc)
+
+    @app.before_request
+    def start_timer() -> None:
+        g.winsms_started = time.perf_counter()
+
+    @app.after_request
+    def access_log(response: Response) -> Response:
+        if ACCESS_LOG.isEnabledFor(logging.INFO):
+            started = g.get("winsms_started")
+            took = (time.perf_counter() - started) * 1000 if started else 0.0
+            ACCESS_LOG.info(
+                "%s %s %s account=%s %.1fms",
+                request.method,
+                request.full_path.rstrip("?"),
+                response.status_code,
+                g.get("winsms_account") or "-",
+                took,
+            )
+        return response
 
     return app
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -21,7 +22,7 @@ from winsms_emulator.accounts_json import AccountsFileError, default_accounts, l
 from winsms_emulator.app import EmulatorConfig, create_app
 from winsms_emulator.clock import make_clock
 from winsms_emulator.errors import GatewayError
-from winsms_emulator.server import ServerThread
+from winsms_emulator.server import DEFAULT_THREADS, ServerThread
 from winsms_emulator.service import Gateway
 
 ENV_PREFIX = "WINSMS_EMULATOR_"
@@ -49,15 +50,14 @@ def _env_flag(name: str) -> bool:
     raise UsageError(f"{ENV_PREFIX}{name} must be true or false, not {value!r}")
 
 
-def _env_port() -> int:
-    value = _env("PORT")
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
     if value is None:
-        return 8080
+        return default
     try:
-        port = int(value)
+        return int(value)
     except ValueError:
-        raise UsageError(f"{ENV_PREFIX}PORT must be a port number, not {value!r}") from None
-    return port
+        raise UsageError(f"{ENV_PREFIX}{name} must be a whole number, not {value!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,12 +98,23 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("seed", "current"),
         help="REST v1 shape for accounts that do not choose one (default seed)",
     )
+    serve.add_argument(
+        "--admin-token",
+        help="require this token (Authorization: Bearer TOKEN) on the control plane, "
+        "but not on health, ready or the WinSMS APIs",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        help="how much to log to stdout; info logs one line per request (default info)",
+    )
+    serve.add_argument("--threads", type=int, help="worker threads serving requests (default 16)")
     return parser
 
 
 def _settings(args: argparse.Namespace) -> dict[str, object]:
     host = args.host or _env("HOST") or "127.0.0.1"
-    port = args.port if args.port is not None else _env_port()
+    port = args.port if args.port is not None else _env_int("PORT", 8080)
     if not 0 <= port <= 65535:
         raise UsageError(f"port {port} is out of range 0-65535")
     clock = args.clock or _env("CLOCK") or "real"
@@ -117,7 +128,16 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     state_file = args.state or _env("STATE")
     if accounts and state_file:
         raise UsageError("give --accounts or --state, not both (a state holds its accounts)")
+    log_level = (args.log_level or _env("LOG_LEVEL") or "info").lower()
+    if log_level not in ("debug", "info", "warning", "error"):
+        raise UsageError(f"{ENV_PREFIX}LOG_LEVEL must be debug, info, warning or error")
+    threads = args.threads if args.threads is not None else _env_int("THREADS", DEFAULT_THREADS)
+    if not 1 <= threads <= 256:
+        raise UsageError("threads must be between 1 and 256")
     return {
+        "admin_token": args.admin_token or _env("ADMIN_TOKEN") or None,
+        "log_level": log_level,
+        "threads": threads,
         "state": state_file,
         "host": host,
         "port": port,
@@ -148,10 +168,12 @@ def serve(args: argparse.Namespace) -> int:
     accounts_file = settings["accounts"]
     try:
         accounts = load_accounts_file(str(accounts_file)) if accounts_file else default_accounts()
+        token = settings["admin_token"]
         config = EmulatorConfig(
             strict=bool(settings["strict"]),
             rest_dialect=str(settings["rest_dialect"]),
             clock=str(settings["clock"]),
+            admin_token=str(token) if token else None,
         )
         gateway = Gateway(
             accounts, make_clock(config.clock), default_rest_dialect=config.rest_dialect
@@ -168,8 +190,18 @@ def serve(args: argparse.Namespace) -> int:
         )
         raise UsageError(f"{source}: {exc.message}") from None
     app = create_app(gateway, config)
+    logging.basicConfig(
+        stream=sys.stdout,
+        level=getattr(logging, str(settings["log_level"]).upper()),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
     try:
-        server = ServerThread(app, str(settings["host"]), int(str(settings["port"])))
+        server = ServerThread(
+            app,
+            str(settings["host"]),
+            int(str(settings["port"])),
+            threads=int(str(settings["threads"])),
+        )
     except OSError as exc:
         raise UsageError(
             f"cannot listen on {settings['host']}:{settings['port']}: {exc.strerror or exc}"

@@ -180,11 +180,13 @@ def journal_request(
     """Write one API request to the gateway's request journal."""
     import time
 
+    from flask import g as request_globals
     from flask import request
 
     from winsms_emulator.app import gateway
     from winsms_emulator.journal import JournalEntry
 
+    request_globals.winsms_account = account
     g = gateway()
     g.record(
         JournalEntry(

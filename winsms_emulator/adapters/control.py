@@ -6,6 +6,7 @@ JSON in, JSON out. Errors are ``{"error": "..."}`` with 400 (bad input), 404
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -35,6 +36,30 @@ from winsms_emulator.views import (
 from winsms_emulator.wire import control_error
 
 blueprint = Blueprint("control", __name__, url_prefix="/_emulator")
+
+#: Open even when an admin token protects the control plane (probes need them).
+OPEN_ENDPOINTS = frozenset({"control.health", "control.ready"})
+
+
+@blueprint.before_request
+def require_admin_token() -> Response | None:
+    """With ``--admin-token``, every control-plane call but health and ready needs it, as
+    ``Authorization: Bearer <token>`` or ``X-Emulator-Token: <token>``."""
+    from winsms_emulator.app import state
+
+    token = state().config.admin_token
+    if not token or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    given = request.headers.get("X-Emulator-Token", "")
+    bearer = request.headers.get("Authorization", "")
+    if bearer[:7].lower() == "bearer ":
+        given = given or bearer[7:].strip()
+    if given and hmac.compare_digest(given.encode(), token.encode()):
+        return None
+    answer = control_error(401, "this control plane needs the admin token")
+    answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
+    return answer
+
 
 _STATUS_BY_KIND = {"invalid": 400, "not_found": 404, "conflict": 409}
 
