@@ -77,6 +77,19 @@ class DeliveryStatus(Enum):
 
 #: The current REST shape names a message still in the queue ``INQUEUE``.
 REST_IN_QUEUE = "INQUEUE"
+#: Failures the current REST shape calls ``FAILED`` ("sent but could not be delivered")
+#: rather than ``SENDINGFAILED`` ("not transmitted").
+UNDELIVERED_CODES = frozenset({101, 102, 103, 107})
+
+
+def rest_status_error(status: DeliveryStatus, code: int) -> str:
+    """The current REST shape's ``statusErrorCode`` for a status and its Appendix B code."""
+    if code == StatusCode.IN_QUEUE:
+        return REST_IN_QUEUE
+    if status is DeliveryStatus.SENDINGFAILED and code in UNDELIVERED_CODES:
+        return "FAILED"
+    return status.rest_error
+
 
 #: Which Appendix B codes each final state may carry when a test scripts it.
 SCRIPTABLE_FINAL_STATES: dict[DeliveryStatus, frozenset[StatusCode]] = {

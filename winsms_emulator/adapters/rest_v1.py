@@ -34,11 +34,11 @@ from winsms_emulator.domain.encoding import MAX_PARTS
 from winsms_emulator.domain.sast import millisecond_stamp, minute_stamp, parse_minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import (
-    REST_IN_QUEUE,
     DeleteResult,
     DeliveryStatus,
     GatewayError,
     StatusCode,
+    rest_status_error,
 )
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.service import MessageResult, RecipientResult, TooManyRecipients
@@ -242,8 +242,14 @@ def _describe(error: ValidationError) -> str:
     path = path.lstrip(".")
     if not path:
         return f"There is an error in the request body: {error.message}"
-    top = error.absolute_path[0]
-    if isinstance(top, str) and top in ("recipients", "mobileNumbers", "messages"):
+    names = [p for p in error.absolute_path if isinstance(p, str)]
+    if names[:2] == ["messages", "recipients"]:
+        return (
+            "There is an error in the 'recipients' array of one or more messageDetails "
+            f"objects: {path}: {error.message}"
+        )
+    top = names[0] if names else ""
+    if top in ("recipients", "mobileNumbers", "messages"):
         return f"There is an error in the '{top}' array: {path}: {error.message}"
     return f"There is an error in the '{path}' field: {error.message}"
 
@@ -409,15 +415,16 @@ def current_recipient(result: RecipientResult, scheduled: bool) -> dict[str, Any
     }
 
 
-def seed_recipient(result: RecipientResult, scheduled: bool) -> dict[str, Any]:
-    """One recipient in the seed shape: 0 where the current shape has null."""
+def seed_recipient(result: RecipientResult) -> dict[str, Any]:
+    """One recipient in the seed shape: ``scheduledTime`` is when an accepted message is
+    (or was) sent, and a refused one has 0 for its ID, time and cost."""
     return {
         "clientMessageId": result.client_message_id or "",
         "mobileNumber": result.number,
         "accepted": result.accepted,
         "acceptError": result.outcome.rest_error,
         "serverMessageId": result.message_id or 0,
-        "scheduledTime": seed_minutes(result.dispatch_at) if scheduled else 0,
+        "scheduledTime": seed_minutes(result.dispatch_at),
         "creditCost": money(result.cost),
     }
 
@@ -432,7 +439,7 @@ def send(call: Call) -> dict[str, Any]:
     scheduled = message.scheduled_for is not None
     if call.dialect == CURRENT:
         return {"recipients": [current_recipient(r, scheduled) for r in result.recipients]}
-    return {"messages": [seed_recipient(r, scheduled) for r in result.recipients]}
+    return {"messages": [seed_recipient(r) for r in result.recipients]}
 
 
 @blueprint.post("/sms/outgoing/sendmulti")
@@ -476,9 +483,7 @@ def status(call: Call) -> dict[str, Any]:
                     "creditCost": money(r.cost),
                     "mobileNumber": r.number,
                     "statusDelivered": r.state.status.is_delivered,
-                    "statusErrorCode": (
-                        REST_IN_QUEUE if r.state.in_queue else r.state.status.rest_error
-                    ),
+                    "statusErrorCode": rest_status_error(r.state.status, r.state.code),
                     "statusTime": minute_stamp(r.state.at),
                 }
                 for r in results
