@@ -156,13 +156,19 @@ class World:
     next_account_number: int = FIRST_ACCOUNT_NUMBER
     # each account as it was created or loaded: what a per-account reset goes back to
     origins: dict[str, Account] = field(default_factory=dict)
+    by_key: dict[str, str] = field(default_factory=dict)  # API key -> username
     faults: FaultBook = field(default_factory=FaultBook)
 
 
-def copy_account(account: Account) -> Account:
-    """A copy a caller may keep: later changes to the account do not show in it."""
+def copy_account(account: Account, *, ledger: bool = False) -> Account:
+    """A copy a caller may keep: later changes to the account do not show in it.
+
+    The ledger grows with every send, so it is copied only when asked for.
+    """
     return dataclasses.replace(
-        account, opt_outs=dict(account.opt_outs), ledger=list(account.ledger)
+        account,
+        opt_outs=dict(account.opt_outs),
+        ledger=list(account.ledger) if ledger else [],
     )
 
 
@@ -198,7 +204,7 @@ class Gateway:
         world = World(next_message_id=self._check_first_id(first_message_id))
         now = self._clock.now()
         for account in accounts:
-            self._add_account(world, copy_account(account), now)
+            self._add_account(world, copy_account(account, ledger=True), now)
         self._start = copy.deepcopy(world)
         self._world = world
 
@@ -233,7 +239,7 @@ class Gateway:
     def _add_account(self, world: World, account: Account, now: datetime) -> Account:
         if account.username in world.accounts:
             raise Conflict(f"an account named {account.username!r} already exists")
-        if any(a.api_key == account.api_key for a in world.accounts.values()):
+        if account.api_key in world.by_key:
             raise Conflict("another account already has that API key")
         if account.rest_dialect is not None and account.rest_dialect not in REST_DIALECTS:
             raise Invalid(f"rest_dialect must be one of {', '.join(REST_DIALECTS)}")
@@ -257,6 +263,7 @@ class Gateway:
         if not account.ledger:
             account.ledger.append(_opening_entry(account, now))
         world.accounts[account.username] = account
+        world.by_key[account.api_key] = account.username
         world.origins[account.username] = copy_account(account)
         return account
 
@@ -273,10 +280,8 @@ class Gateway:
     def account_for_key(self, api_key: str) -> Account | None:
         """The account whose API key is ``api_key`` (a copy), or ``None``."""
         with self._lock:
-            for account in self._world.accounts.values():
-                if account.api_key == api_key:
-                    return copy_account(account)
-            return None
+            username = self._world.by_key.get(api_key)
+            return copy_account(self._world.accounts[username]) if username else None
 
     def rest_dialect_of(self, account: Account) -> str:
         return account.rest_dialect or self.default_rest_dialect
@@ -485,6 +490,11 @@ class Gateway:
         return Quote(info, price, info.cost(price), max_parts)
 
     # -- credits ------------------------------------------------------------------------
+
+    def ledger(self, username: str) -> list[LedgerEntry]:
+        """Every movement of the account's credits, oldest first (opening, sends, refunds...)."""
+        with self._lock:
+            return list(self._account(username).ledger)
 
     def balance(self, username: str) -> Decimal:
         with self._lock:
@@ -779,7 +789,9 @@ class Gateway:
     def create_account(self, account: Account) -> Account:
         """Add an account; :class:`Conflict` if the username, API key or a short code is taken."""
         with self._lock:
-            added = self._add_account(self._world, copy_account(account), self._clock.now())
+            added = self._add_account(
+                self._world, copy_account(account, ledger=True), self._clock.now()
+            )
             return copy_account(added)
 
     #: Fields :meth:`update_account` may change.
@@ -808,9 +820,9 @@ class Gateway:
             raise Invalid(f"cannot change {', '.join(sorted(unknown))}")
         with self._lock:
             account = self._account(username)
-            if "api_key" in changes and any(
-                a.api_key == changes["api_key"] and a is not account
-                for a in self._world.accounts.values()
+            if self._world.by_key.get(changes.get("api_key", account.api_key)) not in (
+                None,
+                username,
             ):
                 raise Conflict("another account already has that API key")
             if changes.get("rest_dialect") not in (None, *REST_DIALECTS):
@@ -826,6 +838,9 @@ class Gateway:
                 )
                 if owner is not None:
                     raise Conflict(f"short code {code} already belongs to {owner.username!r}")
+            if "api_key" in changes:
+                del self._world.by_key[account.api_key]
+                self._world.by_key[changes["api_key"]] = account.username
             for name, value in changes.items():
                 if name == "credits":
                     account.charge(value - account.credits, self._clock.now(), "set", None)
@@ -909,7 +924,13 @@ class Gateway:
                 m for m in world.short_code_messages if m.account != username
             ]
             origin = copy_account(world.origins[username])
+            if world.by_key.get(origin.api_key, username) != username:
+                raise Conflict(
+                    f"{username!r} cannot go back to its first API key: another account has it"
+                )
             origin.ledger = [_opening_entry(origin, self._clock.now())]
+            del world.by_key[world.accounts[username].api_key]
+            world.by_key[origin.api_key] = username
             world.accounts[username] = origin
             self.journal.clear(username)
             return copy_account(origin)
@@ -969,6 +990,7 @@ class Gateway:
             world.accounts[account.username] = account
         for origin in parts["origins"]:
             world.origins[origin.username] = origin
+        world.by_key = {a.api_key: a.username for a in world.accounts.values()}
         keys = [a.api_key for a in world.accounts.values()]
         numbers = [a.account_number for a in world.accounts.values()]
         if len(set(keys)) != len(keys) or len(set(numbers)) != len(numbers):

@@ -369,7 +369,7 @@ def test_the_account_ledger_records_every_charge() -> None:
     gw = make_gateway(replace(ALICE, price_per_part=Decimal("0.3")))
     send_one(gw, "Hi", NUMBER)
     send_one(gw, "a" * 161, NUMBER)
-    ledger = gw.get_account("alice").ledger
+    ledger = gw.ledger("alice")
     assert [(e.amount, e.reason, e.message_id) for e in ledger] == [
         (Decimal("100.0"), "opening", None),
         (Decimal("-0.3"), "send", 1),

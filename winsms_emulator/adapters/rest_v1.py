@@ -87,6 +87,7 @@ class Call:
     body: Any = None
     violations: tuple[str, ...] = ()
     detail: str = ""
+    parsed: tuple[bool, Any] | None = None  # (is JSON, value), once read
     now: datetime = field(default_factory=lambda: gateway().now())
 
     @property
@@ -100,10 +101,21 @@ class OpenApi:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        components = {"components": document["components"]}
+        components = document["components"]["schemas"]
+
+        def inline(node: Any) -> Any:
+            # the components refer to each other without cycles, so every $ref can be
+            # written out in place once: validation then never looks a reference up
+            if isinstance(node, dict):
+                if set(node) == {"$ref"}:
+                    return inline(components[node["$ref"].rsplit("/", 1)[1]])
+                return {key: inline(value) for key, value in node.items()}
+            if isinstance(node, list):
+                return [inline(value) for value in node]
+            return node
+
         self.validators = {
-            name: Draft202012Validator({"$ref": f"#/components/schemas/{name}", **components})
-            for name in document["components"]["schemas"]
+            name: Draft202012Validator(inline(schema)) for name, schema in components.items()
         }
 
     def check(self, schema: str, data: Any) -> list[ValidationError]:
@@ -179,37 +191,31 @@ def _authenticate(call: Call) -> Account:
     return account
 
 
-_PARSED = "winsms_emulator.json_body"
-
-
-def _peek_json() -> Any:
+def _peek_json(call: Call) -> Any:
     """The body parsed as JSON, or ``None`` when it is not JSON (parsed once per request)."""
-    from flask import g
-
-    if _PARSED not in g:
+    if call.parsed is None:
         try:
             raw = request.get_data(cache=True)
         except RequestEntityTooLarge:
             raise _too_large() from None
         try:
-            g.setdefault(_PARSED, (True, json.loads(raw, parse_constant=_refuse_constant)))
+            call.parsed = (True, json.loads(raw, parse_constant=_refuse_constant))
         except (ValueError, RecursionError):
-            g.setdefault(_PARSED, (False, None))
-    return g.get(_PARSED)[1]
+            call.parsed = (False, None)
+    return call.parsed[1]
 
 
-def _read_json() -> Any:
+def _read_json(call: Call) -> Any:
     """The request body as JSON: 415 when it is not declared JSON, 400 when it does not parse."""
-    from flask import g
-
     mimetype = request.mimetype or ""
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         shown = request.content_type or ""
         raise RestError(
             415, f"Request content-type should be set to 'application/json', not '{shown}'."
         )
-    data = _peek_json()
-    if not g.get(_PARSED)[0]:
+    data = _peek_json(call)
+    assert call.parsed is not None
+    if not call.parsed[0]:
         raise RestError(400, BAD_JSON)
     return data
 
@@ -275,13 +281,13 @@ def operation(
                 ):
                     raise _too_large()
                 # a send's own shape decides, even for a 401, so peek at its body first
-                sniffed = _send_dialect(_peek_json()) if name == "send" else None
+                sniffed = _send_dialect(_peek_json(call)) if name == "send" else None
                 call.dialect = sniffed or call.dialect
                 call.account = _authenticate(call)
                 if dialect is None and sniffed is None:
                     call.dialect = gateway().rest_dialect_of(call.account)
                 if reads_body:
-                    call.body = _read_json()
+                    call.body = _read_json(call)
                 response = _json(200, _envelope(call, handler(call)))
             except RestError as exc:
                 call.violations = exc.violations
