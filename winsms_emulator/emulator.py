@@ -31,10 +31,13 @@ from winsms_emulator.service import Gateway
 from winsms_emulator.views import (
     account_json,
     clock_json,
+    fault_from_json,
+    fault_json,
     journal_json,
     message_json,
     opt_out_json,
     outcome_json,
+    quote_json,
     reply_json,
     short_code_json,
 )
@@ -129,9 +132,40 @@ class Emulator:
 
     # -- the world ----------------------------------------------------------------------------
 
-    def reset(self) -> None:
-        """Back to the start: accounts as loaded, empty queues, first ID, start time."""
-        self.gateway.reset()
+    def reset(self, first_message_id: int | None = None, seed: int | None = None) -> None:
+        """Back to the start: accounts as loaded, empty queues, first ID, start time.
+
+        ``first_message_id`` starts this run's IDs elsewhere; ``seed`` seeds the
+        random source of probabilistic faults.
+        """
+        self.gateway.reset(first_message_id=first_message_id, seed=seed)
+
+    def reset_account(self, username: str) -> dict[str, Any]:
+        """Clear one account's messages, replies and journal; put it back as created."""
+        account = self.gateway.reset_account(username)
+        return account_json(account, self.gateway.default_rest_dialect)
+
+    def state(self) -> dict[str, Any]:
+        """Everything the emulator holds, as the JSON document ``GET /_emulator/state`` gives."""
+        return self.gateway.export_state()
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Restore a document from :meth:`state` exactly."""
+        self.gateway.import_state(state)
+
+    def add_fault(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Inject a fault, e.g. ``add_fault("http_error", status=503, operation="send")``."""
+        return fault_json(self.gateway.add_fault(fault_from_json({"kind": kind, **fields})))
+
+    def faults(self) -> list[dict[str, Any]]:
+        return [fault_json(f) for f in self.gateway.faults()]
+
+    def clear_faults(self) -> None:
+        self.gateway.clear_faults()
+
+    def quote(self, message: str, account: str | None = None, max_parts: int = 6) -> dict[str, Any]:
+        """Encoding, parts, length and cost of a text, without sending it."""
+        return quote_json(self.gateway.quote(message, account, max_parts))
 
     def create_account(self, **fields: Any) -> dict[str, Any]:
         """Add an account (the control plane's account fields); returns it."""
