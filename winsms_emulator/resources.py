@@ -1,24 +1,27 @@
-"""Where the emulator's data files are, installed or in a source checkout."""
+"""Where the emulator's data files are, installed or in a source checkout.
+
+The wheel carries the top-level ``schemas/`` and ``fixtures/`` folders inside
+the package (``winsms_emulator/schemas``, ``winsms_emulator/fixtures``); in a
+checkout they sit beside the package.
+"""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+_PACKAGE = Path(__file__).resolve().parent
 
-def _folder(package: str, top_level: str) -> Path:
-    try:
-        found = resources.files(package)
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / top_level
-    return Path(str(found))
+
+def _folder(name: str) -> Path:
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
 
 
 def schemas_dir() -> Path:
-    """The ``schemas/`` folder: inside the installed wheel, or at the top of a checkout."""
-    return _folder("winsms_emulator.schemas", "schemas")
+    """The ``schemas/`` folder: the XSDs and the OpenAPI documents."""
+    return _folder("schemas")
 
 
 def fixtures_dir() -> Path:
     """The ``fixtures/`` folder of example scenarios."""
-    return _folder("winsms_emulator.fixtures", "fixtures")
+    return _folder("fixtures")

@@ -52,3 +52,45 @@ def test_the_wheel_is_typed_and_registers_the_command_and_the_pytest_plugin(
     text = wheel.read(entry_points).decode()
     assert "winsms-emulator = winsms_emulator.cli:main" in text
     assert "winsms_emulator = winsms_emulator.pytest_plugin" in text
+
+
+def test_the_installed_wheel_finds_its_schemas_away_from_the_checkout(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            wheel.filename,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import winsms_emulator\n"
+        "from winsms_emulator import create_app\n"
+        "assert winsms_emulator.__file__.startswith(sys.argv[1]), winsms_emulator.__file__\n"
+        "client = create_app().test_client()\n"
+        "body = '<WinSMS_Replies><User>hpotter</User>'\n"
+        "body += '<Password>w1Zard</Password></WinSMS_Replies>'\n"
+        "print(client.post('/api/xmlgetreplies.asp', data=body).data.decode())\n"
+        "print(client.get('/api/rest/v1/openapi.json').json['openapi'])\n"
+        "print(client.get('/_emulator/ready').json['schemas'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(target)],
+        cwd=tmp_path,  # not the checkout: only the installed copy can be imported
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[-3].endswith("<XMLGateway_Replies/>")
+    assert out[-2:] == ["3.1.0", "10"]
