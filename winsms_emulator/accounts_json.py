@@ -43,8 +43,18 @@ ACCOUNT_FIELDS = frozenset(
 )
 
 
-def to_decimal(value: Any, name: str, *, minimum: Decimal | None = Decimal(0)) -> Decimal:
-    """A JSON number (or numeric string) as an exact decimal."""
+#: The largest amount of credits (or price) the emulator keeps: far beyond any real account.
+MAX_AMOUNT = Decimal(10) ** 12
+
+
+def to_decimal(
+    value: Any,
+    name: str,
+    *,
+    minimum: Decimal | None = Decimal(0),
+    maximum: Decimal | None = MAX_AMOUNT,
+) -> Decimal:
+    """A JSON number (or numeric string) as an exact decimal, within bounds."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise Invalid(f"{name} must be a number")
     try:
@@ -55,6 +65,8 @@ def to_decimal(value: Any, name: str, *, minimum: Decimal | None = Decimal(0)) -
         raise Invalid(f"{name} must be a finite number")
     if minimum is not None and amount < minimum:
         raise Invalid(f"{name} must be {minimum} or more")
+    if maximum is not None and amount > maximum:
+        raise Invalid(f"{name} must be at most {maximum}")
     return amount
 
 

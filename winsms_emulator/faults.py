@@ -37,6 +37,25 @@ class FaultMatch:
         )
 
 
+def fault_problem(fault: Fault) -> str | None:
+    """What is wrong with a fault's settings, or ``None`` when it can be used."""
+    if fault.kind not in FAULT_KINDS:
+        return f"kind must be one of {', '.join(FAULT_KINDS)}"
+    if fault.match.api not in (None, *APIS):
+        return f"match.api must be one of {', '.join(APIS)}"
+    if fault.kind == "latency" and not 0 < fault.seconds <= MAX_LATENCY_SECONDS:
+        return f"a latency fault needs seconds between 0 and {MAX_LATENCY_SECONDS}"
+    if not 400 <= fault.status <= 599:
+        return "status must be an HTTP error code (400-599)"
+    if fault.times is not None and fault.times < 0:
+        return "times must be 1 or more"
+    if fault.probability is not None and not 0 < fault.probability <= 1:
+        return "probability must be more than 0 and at most 1"
+    if fault.times is not None and fault.probability is not None:
+        return "give times or probability, not both"
+    return None
+
+
 @dataclass(slots=True)
 class Fault:
     """One injected fault and how often it has fired."""

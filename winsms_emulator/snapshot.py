@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
+from winsms_emulator.accounts_json import MAX_AMOUNT, MAX_DELAY_SECONDS
+from winsms_emulator.clock import LATEST
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, OptOut
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
-from winsms_emulator.faults import FAULT_KINDS, Fault, FaultBook, FaultMatch
+from winsms_emulator.faults import FAULT_KINDS, Fault, FaultBook, FaultMatch, fault_problem
 
 FORMAT = "winsms-emulator-state"
 VERSION = 1
@@ -159,7 +161,7 @@ class _Reader:
             amount = Decimal(str(value))
         except InvalidOperation:
             raise Invalid(f"state: {self.where}.{name} must be a decimal amount") from None
-        if isinstance(value, bool) or not amount.is_finite():
+        if isinstance(value, bool) or not amount.is_finite() or abs(amount) > MAX_AMOUNT:
             raise Invalid(f"state: {self.where}.{name} must be a decimal amount")
         return amount
 
@@ -171,8 +173,10 @@ class _Reader:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise Invalid(f"state: {self.where}.{name} is not an ISO-8601 time") from None
-        if moment.tzinfo is None:
+        if moment.tzinfo is None or moment.utcoffset() is None:
             raise Invalid(f"state: {self.where}.{name} must carry its UTC offset")
+        if moment > LATEST:
+            raise Invalid(f"state: {self.where}.{name} is after {LATEST.isoformat()}")
         return moment
 
     def items(self, name: str, default: Any = ...) -> list[Any]:
@@ -187,6 +191,25 @@ class _Reader:
             raise Invalid(f"state: {self.where}.{name} must be a list of strings")
         return tuple(values)
 
+    def numbers(self, name: str) -> tuple[str, ...]:
+        """A list of mobile numbers (digit strings)."""
+        values = self.strings(name)
+        if not all(v.isascii() and v.isdigit() for v in values):
+            raise Invalid(f"state: {self.where}.{name} must hold numbers written as digits")
+        return values
+
+    def number_text(self, name: str) -> str:
+        value = self.text(name)
+        if not (value.isascii() and value.isdigit()):
+            raise Invalid(f"state: {self.where}.{name} must be a number written as digits")
+        return str(value)
+
+    def seconds(self, name: str, default: Any = ...) -> float:
+        value = self.number(name, default)
+        if value is None or not 0 <= value <= MAX_DELAY_SECONDS:
+            raise Invalid(f"state: {self.where}.{name} must be 0 to {MAX_DELAY_SECONDS} seconds")
+        return float(value)
+
     def each(self, name: str, read: Callable[[_Reader], T]) -> list[T]:
         return [
             read(_Reader(item, f"{self.where}.{name}[{i}]"))
@@ -199,7 +222,7 @@ def _outcome(r: _Reader) -> FinalOutcome:
     code = StatusCode.lookup(r.whole("status_code"))
     if status is None or code is None:
         raise Invalid(f"state: {r.where} has an unknown status or status code")
-    return FinalOutcome(status, code, timedelta(seconds=r.number("after_seconds")))
+    return FinalOutcome(status, code, timedelta(seconds=r.seconds("after_seconds")))
 
 
 def _account(r: _Reader) -> Account:
@@ -212,11 +235,11 @@ def _account(r: _Reader) -> Account:
         api_key=r.text("api_key"),
         credits=r.decimal("credits"),
         trial=r.flag("trial", False),
-        own_numbers=r.strings("own_numbers"),
+        own_numbers=r.numbers("own_numbers"),
         locked=r.flag("locked", False),
         dnc_bypass=r.flag("dnc_bypass", False),
         price_per_part=r.decimal("price_per_part"),
-        delivery_delay_seconds=r.number("delivery_delay_seconds", 2.0),
+        delivery_delay_seconds=r.seconds("delivery_delay_seconds", 2.0),
         short_codes=r.strings("short_codes"),
         rest_dialect=dialect,
         parent=r.text("parent", None),
@@ -227,7 +250,7 @@ def _account(r: _Reader) -> Account:
     for o in r.each(
         "opt_outs",
         lambda x: OptOut(
-            x.text("number"),
+            x.number_text("number"),
             x.time("at"),
             x.text("source"),
             x.whole("reply_id", None),
@@ -249,7 +272,7 @@ def _message(r: _Reader) -> Message:
     return Message(
         id=r.whole("id"),
         account=r.text("account"),
-        number=r.text("number"),
+        number=r.number_text("number"),
         text=text,
         info=analyse(text),
         cost=r.decimal("cost"),
@@ -267,7 +290,7 @@ def _reply(r: _Reader) -> Reply:
     return Reply(
         id=r.whole("id"),
         account=r.text("account"),
-        number=r.text("from"),
+        number=r.number_text("from"),
         message=r.text("message"),
         received_at=r.time("received_at"),
         sent_message_id=r.whole("sent_message_id"),
@@ -281,7 +304,7 @@ def _short_code(r: _Reader) -> ShortCodeMessage:
         id=r.whole("id"),
         account=r.text("account"),
         code=r.text("code"),
-        number=r.text("from"),
+        number=r.number_text("from"),
         message=r.text("message"),
         received_at=r.time("received_at"),
         returned_at=r.time("returned_at", None),
@@ -293,7 +316,7 @@ def _fault(r: _Reader) -> Fault:
     if kind not in FAULT_KINDS:
         raise Invalid(f"state: {r.where}.kind must be one of {', '.join(FAULT_KINDS)}")
     m = _Reader(r.data.get("match", {}), f"{r.where}.match")
-    return Fault(
+    fault = Fault(
         id=r.whole("id"),
         kind=kind,
         match=FaultMatch(
@@ -308,6 +331,10 @@ def _fault(r: _Reader) -> Fault:
         probability=r.number("probability", None),
         hits=r.whole("hits", 0),
     )
+    problem = fault_problem(fault)
+    if problem is not None:
+        raise Invalid(f"state: {r.where}: {problem}")
+    return fault
 
 
 def reply_to_state(reply: Reply) -> dict[str, Any]:
@@ -351,6 +378,8 @@ def read_state(data: Any) -> dict[str, Any]:
         number: _outcome(_Reader(value, f"state.outcomes.{number}"))
         for number, value in outcomes_reader.data.items()
     }
+    if not all(n.isascii() and n.isdigit() for n in outcomes):
+        raise Invalid("state: state.outcomes must be keyed by numbers written as digits")
     clock = _Reader(r.data.get("clock", {}), "state.clock")
     return {
         "clock_now": clock.time("now", None),
@@ -360,8 +389,8 @@ def read_state(data: Any) -> dict[str, Any]:
         "messages": r.each("messages", _message),
         "replies": r.each("replies", _reply),
         "short_code_messages": r.each("short_code_messages", _short_code),
-        "dnc": set(r.strings("dnc")),
-        "blacklist": set(r.strings("blacklist")),
+        "dnc": set(r.numbers("dnc")),
+        "blacklist": set(r.numbers("blacklist")),
         "outcomes": outcomes,
         "faults": book,
         "next_message_id": r.whole("next_message_id", 1),

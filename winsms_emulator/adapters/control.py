@@ -79,7 +79,8 @@ def answers_errors(view: Callable[P, Any]) -> Callable[P, Any]:
     return wrapper
 
 
-def _body() -> dict[str, Any]:
+def _body(*allowed: str) -> dict[str, Any]:
+    """The JSON object of the request; with ``allowed``, any other field is refused."""
     data = request.get_json(force=True, silent=True)
     if data is None and request.get_data():
         raise Invalid("the request body is not valid JSON")
@@ -87,6 +88,11 @@ def _body() -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         raise Invalid("the request body must be a JSON object")
+    unknown = set(data) - set(allowed)
+    if allowed and unknown:
+        raise Invalid(
+            f"unknown field(s): {', '.join(sorted(unknown))}; this takes {', '.join(allowed)}"
+        )
     return data
 
 
@@ -139,10 +145,7 @@ def ready() -> Response:
 @answers_errors
 def reset() -> Response:
     """Back to the start state; ``first_message_id`` and ``seed`` are optional."""
-    data = _body()
-    unknown = set(data) - {"first_message_id", "seed"}
-    if unknown:
-        raise Invalid(f"unknown field(s): {', '.join(sorted(unknown))}")
+    data = _body("first_message_id", "seed")
     first = _field(data, "first_message_id", int) if "first_message_id" in data else None
     seed = _field(data, "seed", int) if "seed" in data else None
     gateway().reset(first_message_id=first, seed=seed)
@@ -176,7 +179,7 @@ def import_state() -> Response:
 @answers_errors
 def quote() -> Response:
     """What a text would cost: encoding, parts, length, and what forced UCS-2."""
-    data = _body()
+    data = _body("message", "account", "max_parts")
     message = _field(data, "message")
     account = data.get("account")
     if account is not None and not isinstance(account, str):
@@ -253,7 +256,7 @@ def list_opt_outs(username: str) -> Response:
 @blueprint.post("/accounts/<username>/opt-outs")
 @answers_errors
 def add_opt_out(username: str) -> tuple[Response, int]:
-    opt_out = gateway().add_opt_out(username, _field(_body(), "number"))
+    opt_out = gateway().add_opt_out(username, _field(_body("number"), "number"))
     return jsonify(opt_out_json(opt_out)), 201
 
 
@@ -275,7 +278,7 @@ def list_dnc() -> Response:
 @blueprint.post("/dnc")
 @answers_errors
 def add_dnc() -> tuple[Response, int]:
-    number = _field(_body(), "number")
+    number = _field(_body("number"), "number")
     gateway().add_dnc(number)
     return jsonify(number=number), 201
 
@@ -295,7 +298,7 @@ def list_blacklist() -> Response:
 @blueprint.post("/blacklist")
 @answers_errors
 def add_blacklist() -> tuple[Response, int]:
-    number = _field(_body(), "number")
+    number = _field(_body("number"), "number")
     gateway().add_blacklist(number)
     return jsonify(number=number), 201
 
@@ -315,7 +318,7 @@ def list_outcomes() -> Response:
 @blueprint.post("/outcomes")
 @answers_errors
 def script_outcome() -> tuple[Response, int]:
-    data = _body()
+    data = _body("number", "status", "status_code", "after_seconds")
     number = _field(data, "number")
     status_name = _field(data, "status")
     status = DeliveryStatus.lookup(status_name)
@@ -343,7 +346,7 @@ def clear_outcome(number: str) -> tuple[str, int]:
 @blueprint.post("/replies")
 @answers_errors
 def inject_reply() -> tuple[Response, int]:
-    data = _body()
+    data = _body("from", "message")
     reply = gateway().inject_reply(_field(data, "from"), _field(data, "message"))
     return jsonify(reply_json(reply)), 201
 
@@ -351,7 +354,7 @@ def inject_reply() -> tuple[Response, int]:
 @blueprint.post("/short-codes/<code>/messages")
 @answers_errors
 def inject_short_code_message(code: str) -> tuple[Response, int]:
-    data = _body()
+    data = _body("from", "message")
     sc = gateway().inject_short_code_message(code, _field(data, "from"), _field(data, "message"))
     return jsonify(short_code_json(sc)), 201
 
@@ -367,12 +370,13 @@ def get_clock() -> Response:
 @blueprint.post("/clock")
 @answers_errors
 def move_clock() -> Response:
-    data = _body()
+    data = _body("advance_seconds", "now")
     if ("advance_seconds" in data) == ("now" in data):
         raise Invalid("give exactly one of 'advance_seconds' or 'now'")
     g = gateway()
     if "advance_seconds" in data:
-        seconds = to_decimal(data["advance_seconds"], "advance_seconds")
+        # no upper bound here: the clock itself says how far it may go
+        seconds = to_decimal(data["advance_seconds"], "advance_seconds", maximum=None)
         g.advance_clock(float(seconds))
     else:
         text = _field(data, "now")

@@ -291,8 +291,8 @@ def operation(
                 response = _json(200, _envelope(call, handler(call)))
             except RestError as exc:
                 call.violations = exc.violations
-                outcome = f"{exc.status} {exc.message}"
                 response = _error_response(call, exc)
+                outcome = f"{response.status_code} {exc.message}"
             journal_request(
                 api="rest",
                 operation=name,

@@ -1,0 +1,343 @@
+"""The web inbox: ``/_emulator/ui/``, one page showing what every account did, live.
+
+Server-rendered HTML (Jinja, everything escaped) and one small script that
+polls ``state.json`` and, when its ``version`` changes, fetches the changed
+panels as an HTML fragment (``live``) and swaps them in. The page's buttons
+call the control plane (``/_emulator/clock``, ``/_emulator/replies``,
+``/_emulator/accounts/<user>/reset``) with ``fetch``.
+
+With an admin token (``EmulatorConfig(admin_token=...)``) the inbox needs it
+too: open ``/_emulator/ui/?token=TOKEN`` once; the answer sets an HttpOnly,
+SameSite=Strict cookie (a digest of the token, not the token) and redirects to
+the page without the token in its address. The page's script sends the
+token to the control plane as ``X-Emulator-Token``, read from a data attribute.
+``Authorization: Bearer`` and ``X-Emulator-Token`` are accepted here as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from werkzeug.wrappers import Response as BaseResponse
+
+from winsms_emulator import __version__
+from winsms_emulator.app import gateway, state
+from winsms_emulator.errors import StatusCode
+from winsms_emulator.service import Gateway
+from winsms_emulator.views import (
+    account_json,
+    clock_json,
+    message_json,
+    reply_json,
+    short_code_json,
+)
+from winsms_emulator.wire import CONTROL_PREFIX, control_error
+
+UI_DIR = Path(__file__).resolve().parent.parent / "ui"
+TEMPLATES_DIR = UI_DIR / "templates"
+STATIC_DIR = UI_DIR / "static"
+
+R = TypeVar("R", bound=BaseResponse)
+
+#: The cookie that lets a browser in after it showed the admin token once.
+COOKIE = "winsms_emulator_ui"
+#: The outbox shows at most this many messages, newest first.
+MAX_ROWS = 500
+#: How often the page asks whether anything changed (milliseconds).
+POLL_MS = 500
+
+#: Defence in depth: no inline script or style runs, nothing loads from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+blueprint = Blueprint(
+    "ui",
+    __name__,
+    url_prefix="/_emulator/ui",
+    static_folder=str(STATIC_DIR),
+    static_url_path="/static",
+)
+
+_templates = Environment(
+    loader=FileSystemLoader(str(TEMPLATES_DIR)),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def register(app: Flask) -> None:
+    """Serve the web inbox at ``/_emulator/ui/`` on ``app``."""
+    app.register_blueprint(blueprint)
+
+
+# -- formatting helpers (Jinja filters) ---------------------------------------------------
+
+
+def _when(iso: str | None) -> str:
+    """``2025-01-01T08:00:02+02:00`` -> ``2025-01-01 08:00:02``."""
+    return iso[:19].replace("T", " ") if iso else "—"
+
+
+def _time_of(iso: str | None, same_day_as: str | None = None) -> str:
+    """Only the time when the date is ``same_day_as``'s, else date and time."""
+    if not iso:
+        return "—"
+    if same_day_as and iso[:10] == same_day_as[:10]:
+        return iso[11:19]
+    return _when(iso)
+
+
+def _credits(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _code_text(code: int) -> str:
+    found = StatusCode.lookup(code)
+    return found.description if found is not None else "unknown code"
+
+
+def _status_class(status: str, code: int) -> str:
+    """The CSS class of a status badge."""
+    if code == StatusCode.IN_QUEUE:
+        return "st-queued"
+    return "st-" + status.lower()
+
+
+_templates.filters.update(when=_when, time_of=_time_of, credits=_credits, code_text=_code_text)
+_templates.globals.update(status_class=_status_class)
+
+
+# -- the model the page shows ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """Everything the live panels show, read under the gateway's lock in one go."""
+
+    accounts: list[dict[str, Any]]
+    selected: dict[str, Any] | None
+    messages: list[dict[str, Any]]  # newest first, at most MAX_ROWS
+    message_count: int
+    replies: list[dict[str, Any]]  # newest first
+    short_code_messages: list[dict[str, Any]]  # newest first
+    dnc: list[str]
+    blacklist: list[str]
+    clock: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of what the panels show (the clock's reading is left out: the
+        header shows it from ``state.json``, and a real clock would change it every poll)."""
+        shown = {
+            "accounts": self.accounts,
+            "selected": self.selected["username"] if self.selected else None,
+            "messages": self.messages,
+            "message_count": self.message_count,
+            "replies": self.replies,
+            "short_code_messages": self.short_code_messages,
+            "dnc": self.dnc,
+            "blacklist": self.blacklist,
+            "clock_mode": self.clock["mode"],
+        }
+        text = json.dumps(shown, sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _read(g: Gateway, wanted: str | None) -> Inbox:
+    accounts = [account_json(a, g.default_rest_dialect) for a in g.accounts()]
+    selected = next((a for a in accounts if a["username"] == wanted), None)
+    if selected is None and accounts:
+        selected = accounts[0]
+    messages: list[dict[str, Any]] = []
+    count = 0
+    replies: list[dict[str, Any]] = []
+    short_codes: list[dict[str, Any]] = []
+    if selected is not None:
+        username = selected["username"]
+        outbox = g.outbox(username)
+        count = len(outbox)
+        messages = [message_json(r) for r in reversed(outbox[-MAX_ROWS:])]
+        replies = [reply_json(r) for r in reversed(g.replies(username))]
+        short_codes = [short_code_json(m) for m in reversed(g.short_code_messages(username))]
+    return Inbox(
+        accounts=accounts,
+        selected=selected,
+        messages=messages,
+        message_count=count,
+        replies=replies,
+        short_code_messages=short_codes,
+        dnc=g.dnc(),
+        blacklist=g.blacklist(),
+        clock=clock_json(g),
+    )
+
+
+def read_inbox(wanted: str | None) -> Inbox:
+    """The inbox for account ``wanted`` (the first account when there is no such account)."""
+    g = gateway()
+    return g.locked(lambda: _read(g, wanted))
+
+
+# -- the admin token ------------------------------------------------------------------------
+
+
+def _admin_token() -> str | None:
+    return state().config.admin_token
+
+
+def session_value(token: str) -> str:
+    """What the cookie holds: a digest of the admin token, never the token itself."""
+    return hmac.new(token.encode(), b"winsms-emulator-ui", hashlib.sha256).hexdigest()
+
+
+def _same(given: str, expected: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _header_token() -> str:
+    given = request.headers.get("X-Emulator-Token", "")
+    bearer = request.headers.get("Authorization", "")
+    if not given and bearer[:7].lower() == "bearer ":
+        given = bearer[7:].strip()
+    return given
+
+
+def _allowed(token: str) -> bool:
+    if _same(_header_token(), token):
+        return True
+    return _same(request.cookies.get(COOKIE, ""), session_value(token))
+
+
+def _secured(response: R) -> R:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return _secured(Response(body, status=status, mimetype="text/html"))
+
+
+def _page_address(account: str | None) -> str:
+    query = urlencode({"account": account}) if account else ""
+    return url_for("ui.index") + (f"?{query}" if query else "")
+
+
+@blueprint.before_request
+def require_admin_token() -> BaseResponse | None:
+    """With an admin token, the inbox needs it (once in ``?token=``, then the cookie)."""
+    token = _admin_token()
+    if not token or request.endpoint == "ui.static":
+        return None
+    if request.endpoint == "ui.index" and "token" in request.args:
+        if not _same(request.args.get("token", ""), token):
+            return _login_page("That token is not this emulator's admin token.")
+        answer = _secured(redirect(_page_address(request.args.get("account")), code=303))
+        answer.set_cookie(
+            COOKIE,
+            session_value(token),
+            path=url_for("ui.index"),
+            httponly=True,
+            samesite="Strict",
+        )
+        return answer
+    if _allowed(token):
+        return None
+    if request.endpoint == "ui.index":
+        return _login_page(None)
+    answer = _secured(control_error(401, "the web inbox needs the admin token"))
+    answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
+    return answer
+
+
+def _login_page(problem: str | None) -> Response:
+    body = _templates.get_template("token.html").render(
+        problem=problem,
+        action=url_for("ui.index"),
+        account=request.args.get("account", ""),
+        css=_static("inbox.css"),
+        version=__version__,
+    )
+    answer = _html(body, 401)
+    answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
+    return answer
+
+
+# -- the routes -----------------------------------------------------------------------------
+
+
+def _static(filename: str) -> str:
+    return url_for("ui.static", filename=filename, v=__version__)
+
+
+def _wanted() -> str | None:
+    return request.args.get("account") or None
+
+
+@blueprint.get("/")
+def index() -> Response:
+    """The whole page."""
+    inbox = read_inbox(_wanted())
+    body = _templates.get_template("page.html").render(
+        inbox=inbox,
+        version=__version__,
+        page=url_for("ui.index"),
+        state_url=url_for("ui.state_json"),
+        live_url=url_for("ui.live"),
+        control_url=request.script_root + CONTROL_PREFIX,
+        css=_static("inbox.css"),
+        js=_static("inbox.js"),
+        token=_admin_token() or "",
+        poll_ms=POLL_MS,
+        max_rows=MAX_ROWS,
+    )
+    return _html(body)
+
+
+@blueprint.get("/live")
+def live() -> Response:
+    """The live panels alone (an HTML fragment the page swaps in)."""
+    inbox = read_inbox(_wanted())
+    body = _templates.get_template("live.html").render(
+        inbox=inbox, page=url_for("ui.index"), max_rows=MAX_ROWS
+    )
+    return _html(body)
+
+
+@blueprint.get("/state.json")
+def state_json() -> Response:
+    """A small answer polled twice a second: the panels' fingerprint and the clock."""
+    inbox = read_inbox(_wanted())
+    return _secured(
+        jsonify(
+            version=inbox.version,
+            account=inbox.selected["username"] if inbox.selected else None,
+            clock=inbox.clock,
+            counts={
+                "accounts": len(inbox.accounts),
+                "messages": inbox.message_count,
+                "replies": len(inbox.replies),
+                "short_code_messages": len(inbox.short_code_messages),
+                "dnc": len(inbox.dnc),
+                "blacklist": len(inbox.blacklist),
+            },
+        )
+    )
+
+
+__all__ = ["Inbox", "blueprint", "read_inbox", "register", "session_value"]
