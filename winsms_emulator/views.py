@@ -148,7 +148,7 @@ def _optional(data: dict[str, Any], name: str, kinds: tuple[type, ...], label: s
         return None
     if isinstance(value, bool) or not isinstance(value, kinds):
         raise Invalid(f"{name} must be {label}")
-    if float in kinds:
+    if isinstance(value, int | float):
         try:
             as_float = float(value)
         except OverflowError:
