@@ -65,13 +65,14 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = EmulatorState(gateway, config)
 
-    from winsms_emulator.adapters import faults, rest_v1, xml_api
+    from winsms_emulator.adapters import faults, rest_v1, ui, xml_api
     from winsms_emulator.adapters.control import blueprint as control_blueprint
 
     app.register_blueprint(control_blueprint)
     faults.register(app)  # before the XML API: a fault answers instead of the API
     xml_api.register(app)
     rest_v1.register(app)
+    ui.register(app)  # the web inbox at /_emulator/ui/
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

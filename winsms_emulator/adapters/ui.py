@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -30,11 +31,13 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from winsms_emulator import __version__
 from winsms_emulator.app import gateway, state
+from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.errors import StatusCode
-from winsms_emulator.service import Gateway
+from winsms_emulator.service import Gateway, MessageRecord
 from winsms_emulator.views import (
     account_json,
-    clock_json,
+    iso,
     message_json,
     reply_json,
     short_code_json,
@@ -50,7 +53,7 @@ R = TypeVar("R", bound=BaseResponse)
 #: The cookie that lets a browser in after it showed the admin token once.
 COOKIE = "winsms_emulator_ui"
 #: The outbox shows at most this many messages, newest first.
-MAX_ROWS = 500
+MAX_ROWS = 200
 #: How often the page asks whether anything changed (milliseconds).
 POLL_MS = 500
 
@@ -124,7 +127,7 @@ _templates.globals.update(status_class=_status_class)
 
 @dataclass(frozen=True)
 class Inbox:
-    """Everything the live panels show, read under the gateway's lock in one go."""
+    """Everything the live panels show, from one consistent reading of the gateway."""
 
     accounts: list[dict[str, Any]]
     selected: dict[str, Any] | None
@@ -155,39 +158,59 @@ class Inbox:
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _read(g: Gateway, wanted: str | None) -> Inbox:
-    accounts = [account_json(a, g.default_rest_dialect) for a in g.accounts()]
-    selected = next((a for a in accounts if a["username"] == wanted), None)
+@dataclass(frozen=True)
+class _Raw:
+    """The gateway's own copies, taken under its lock in one go (so they agree)."""
+
+    accounts: list[Account]
+    selected: Account | None
+    outbox: list[MessageRecord]
+    replies: list[Reply]
+    short_code_messages: list[ShortCodeMessage]
+    dnc: list[str]
+    blacklist: list[str]
+    now: datetime
+
+
+def _take(g: Gateway, wanted: str | None) -> _Raw:
+    accounts = g.accounts()
+    selected = next((a for a in accounts if a.username == wanted), None)
     if selected is None and accounts:
         selected = accounts[0]
-    messages: list[dict[str, Any]] = []
-    count = 0
-    replies: list[dict[str, Any]] = []
-    short_codes: list[dict[str, Any]] = []
-    if selected is not None:
-        username = selected["username"]
-        outbox = g.outbox(username)
-        count = len(outbox)
-        messages = [message_json(r) for r in reversed(outbox[-MAX_ROWS:])]
-        replies = [reply_json(r) for r in reversed(g.replies(username))]
-        short_codes = [short_code_json(m) for m in reversed(g.short_code_messages(username))]
-    return Inbox(
+    username = selected.username if selected is not None else None
+    return _Raw(
         accounts=accounts,
         selected=selected,
-        messages=messages,
-        message_count=count,
-        replies=replies,
-        short_code_messages=short_codes,
+        outbox=g.outbox(username) if username else [],
+        replies=g.replies(username) if username else [],
+        short_code_messages=g.short_code_messages(username) if username else [],
         dnc=g.dnc(),
         blacklist=g.blacklist(),
-        clock=clock_json(g),
+        now=g.now(),
     )
 
 
 def read_inbox(wanted: str | None) -> Inbox:
-    """The inbox for account ``wanted`` (the first account when there is no such account)."""
+    """The inbox for account ``wanted`` (the first account when there is no such account).
+
+    Only the copying happens under the gateway's lock; the JSON forms are made after it.
+    """
     g = gateway()
-    return g.locked(lambda: _read(g, wanted))
+    raw = g.locked(lambda: _take(g, wanted))
+    dialect = g.default_rest_dialect
+    accounts = [account_json(a, dialect) for a in raw.accounts]
+    chosen = raw.selected.username if raw.selected is not None else None
+    return Inbox(
+        accounts=accounts,
+        selected=next((a for a in accounts if a["username"] == chosen), None),
+        messages=[message_json(r) for r in reversed(raw.outbox[-MAX_ROWS:])],
+        message_count=len(raw.outbox),
+        replies=[reply_json(r) for r in reversed(raw.replies)],
+        short_code_messages=[short_code_json(m) for m in reversed(raw.short_code_messages)],
+        dnc=raw.dnc,
+        blacklist=raw.blacklist,
+        clock={"now": iso(raw.now), "mode": g.clock.mode},
+    )
 
 
 # -- the admin token ------------------------------------------------------------------------

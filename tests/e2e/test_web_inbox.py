@@ -1,0 +1,252 @@
+"""The web inbox in a real browser: Debian's Chromium, driven headless by Playwright.
+
+Never ``playwright install`` (it downloads browsers from the internet): the tests
+use the system Chromium at /usr/bin/chromium and skip, saying why, only where
+it or Playwright for Python is missing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from winsms_emulator import Emulator, EmulatorConfig, create_app
+from winsms_emulator.adapters import ui
+from winsms_emulator.server import ServerThread
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--headless=new",
+]
+#: Where a person can look at the last run's screenshot.
+SCREENSHOT_COPY = Path("/tmp/winsms-inbox.png")
+#: "Within a second" with room for a slow CI machine.
+LIVE_MS = 3000
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run installs it)",
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("playwright") is None,
+        reason="Playwright for Python is not installed (pip install playwright; "
+        "never `playwright install`: the system Chromium is used)",
+    ),
+]
+
+#: Chromium logs every 4xx answer; the tests provoke these on purpose.
+EXPECTED_REFUSAL = re.compile(r"Failed to load resource: .* status of (400|401|409)\b")
+
+KEY = "hpotter-api-key"
+SHOP = {
+    "username": "shop",
+    "password": "pw",
+    "api_key": "shop-key",
+    "credits": 25,
+    "trial": True,
+    "own_numbers": ["27825550199"],
+    "short_codes": ["31337"],
+}
+
+
+def with_ui(app: Any) -> Any:
+    """The app with the web inbox (once app.py registers it, this does nothing)."""
+    if "ui" not in app.blueprints:
+        ui.register(app)
+    return app
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    opened.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error" and not EXPECTED_REFUSAL.search(msg.text)
+            else None
+        ),
+    )
+    opened.problems = problems
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    from winsms_emulator.accounts_json import default_accounts
+
+    emulator = Emulator([*default_accounts(), SHOP], clock="manual")
+    with_ui(emulator.app)
+    emulator.add_dnc("27825550150")
+    emulator.add_blacklist("27825550666")
+    with emulator.serve():
+        yield emulator
+    emulator.raise_errors()
+
+
+def send(emulator: Emulator, number: str, text: str, **extra: Any) -> dict[str, Any]:
+    answer = requests.post(
+        f"{emulator.rest_url}/sms/outgoing/send",
+        headers={"Authorization": KEY},
+        json={"message": text, "recipients": [{"mobileNumber": number}], **extra},
+        timeout=5,
+    )
+    answer.raise_for_status()
+    recipient: dict[str, Any] = answer.json()["recipients"][0]
+    return recipient
+
+
+def test_a_send_a_clock_move_and_a_reply_show_live_and_the_actions_work(
+    emulator: Emulator, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{emulator.url}/_emulator/ui/")
+    expect(page.locator("[data-live=account] h1")).to_contain_text("hpotter")
+    expect(page.locator("[data-live=accounts]")).to_contain_text("shop")
+    expect(page.locator("[data-account=shop] .flag-trial")).to_have_text("trial")
+    expect(page.locator("#dnc-list")).to_contain_text("27825550150")
+    expect(page.locator("#blacklist")).to_contain_text("27825550666")
+    expect(page.locator("#clock")).to_have_text("2025-01-01 08:00:00")
+    # a mark that a reload would wipe: every change below must arrive without one
+    page.evaluate("window.notReloaded = true")
+
+    hostile = 'Order 42 <img src=x onerror="window.pwned=1"> & <script>window.pwned=2</script>'
+    sent = send(emulator, "27825550101", hostile)
+    row = page.locator(f"tr[data-message-id='{sent['apiMessageId']}']")
+    expect(row).to_be_visible(timeout=LIVE_MS)
+    expect(row.locator(".message-text")).to_have_text(hostile)
+    expect(row.locator("td.status .badge")).to_have_text("SENT")
+    expect(row.locator("td.status")).to_contain_text("105")
+    expect(row.locator(".timeline")).to_contain_text("dispatched")
+    expect(row).to_contain_text("GSM")
+    expect(page.locator("#balance")).to_have_text("999.00")
+    assert row.locator("img, script").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+    # advance the clock from the page: the delivery report arrives
+    page.fill("#advance-seconds", "5")
+    page.get_by_role("button", name="Advance clock").click()
+    expect(row.locator("td.status .badge")).to_have_text("DELIVERED", timeout=LIVE_MS)
+    expect(row.locator(".timeline")).to_contain_text("delivered")
+    expect(page.locator("#clock")).to_have_text("2025-01-01 08:00:05", timeout=LIVE_MS)
+    expect(page.locator("#flash")).to_contain_text("Clock advanced")
+
+    # the control plane's refusal is shown as it says it
+    page.fill("#advance-seconds", "-3")
+    page.get_by_role("button", name="Advance clock").click()
+    expect(page.locator("#flash")).to_contain_text("400: advance_seconds must be 0 or more")
+
+    # a handset replies, injected from the page
+    page.fill("#reply-from", "27825550101")
+    page.fill("#reply-text", "Yes please <3")
+    page.get_by_role("button", name="Inject reply").click()
+    reply = page.locator("tr[data-reply-id='1']")
+    expect(reply).to_contain_text("Yes please <3", timeout=LIVE_MS)
+    expect(reply).to_contain_text("not returned")
+    expect(page.locator("#flash")).to_contain_text("Reply #1 from 27825550101")
+
+    # a number nobody texted cannot reply: the control plane says why
+    page.fill("#reply-from", "27825550999")
+    page.get_by_role("button", name="Inject reply").click()
+    expect(page.locator("#flash")).to_contain_text("no account has sent a message to 27825550999")
+    expect(page.locator("#flash")).to_have_class(re.compile(r"\bis-error\b"))
+
+    # changes made elsewhere arrive too: a scheduled send, a STOP (its confirmation is a
+    # free message), a clock move
+    send(emulator, "27825550102", "Your appointment is tomorrow", scheduledTime="202501021000")
+    emulator.inject_reply("27825550101", "STOP")
+    emulator.advance_clock(1)
+    expect(page.locator("#outbox-count")).to_have_text("3", timeout=LIVE_MS)
+    expect(page.locator("[data-live=inbound] .opt-outs")).to_contain_text("27825550101")
+    expect(page.locator("tr[data-reply-id='2']")).to_contain_text("opt-out")
+    expect(page.locator("#clock")).to_have_text("2025-01-01 08:00:06", timeout=LIVE_MS)
+    requests.get(
+        f"{emulator.rest_url}/sms/incoming", headers={"Authorization": KEY}, timeout=5
+    ).raise_for_status()
+    expect(reply.locator(".st-returned")).to_have_text("returned", timeout=LIVE_MS)
+
+    assert page.evaluate("window.notReloaded") is True
+    shot = tmp_path / "web-inbox.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copyfile(shot, SCREENSHOT_COPY)
+
+    # reset the account from the page (after saying yes to the browser's question)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset hpotter").click()
+    expect(page.locator("#outbox-count")).to_have_text("0", timeout=LIVE_MS)
+    expect(page.locator("#replies-count")).to_have_text("0")
+    expect(page.locator("#balance")).to_have_text("1,000.00")
+    expect(page.locator("#flash")).to_contain_text("Account hpotter was reset")
+    assert emulator.outbox("hpotter") == []
+    assert page.evaluate("window.notReloaded") is True
+    assert page.problems == []
+
+
+def test_another_account_is_one_click_away(emulator: Emulator, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{emulator.url}/_emulator/ui/")
+    page.locator("[data-live=accounts] a[data-account=shop]").click()
+    expect(page.locator("[data-live=account] h1")).to_contain_text("shop")
+    expect(page.locator("[data-live=account]")).to_contain_text("27825550199")
+    expect(page.locator("[data-live=account] .flag-code")).to_have_text("#31337")
+    emulator.inject_short_code_message("31337", "27825550123", "JOIN")
+    expect(page.locator("[data-live=inbound] .short-codes")).to_contain_text(
+        "JOIN", timeout=LIVE_MS
+    )
+    assert page.problems == []
+
+
+def test_with_an_admin_token_the_page_asks_for_it_and_then_works(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    app = with_ui(create_app(config=EmulatorConfig(admin_token="s3cret")))
+    with ServerThread(app) as server:
+        answer = page.goto(f"{server.url}/_emulator/ui/")
+        assert answer.status == 401
+        page.fill("#token", "wrong")
+        page.get_by_role("button", name="Open the inbox").click()
+        expect(page.locator(".flash")).to_contain_text("not this emulator's admin token")
+        page.fill("#token", "s3cret")
+        page.get_by_role("button", name="Open the inbox").click()
+        expect(page.locator("[data-live=account] h1")).to_contain_text("hpotter")
+        assert "token" not in page.url
+        [cookie] = page.context.cookies()
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert cookie["value"] != "s3cret"
+        # the page's own calls carry the token: the clock moves from the page
+        page.fill("#advance-seconds", "60")
+        page.get_by_role("button", name="Advance clock").click()
+        expect(page.locator("#clock")).to_have_text("2025-01-01 08:01:00", timeout=LIVE_MS)
+        expect(page.locator("#live-indicator")).to_have_text("live")
+        assert page.problems == []
