@@ -155,7 +155,8 @@ class _Reader:
         value = self._typed(name, (int, float), "a number", default)
         return None if value is None else float(value)
 
-    def decimal(self, name: str) -> Decimal:
+    def decimal(self, name: str, *, signed: bool = False) -> Decimal:
+        """An amount; only a ledger movement (``signed``) may be negative."""
         value = self._get(name)
         try:
             amount = Decimal(str(value))
@@ -163,6 +164,8 @@ class _Reader:
             raise Invalid(f"state: {self.where}.{name} must be a decimal amount") from None
         if isinstance(value, bool) or not amount.is_finite() or abs(amount) > MAX_AMOUNT:
             raise Invalid(f"state: {self.where}.{name} must be a decimal amount")
+        if amount < 0 and not signed:
+            raise Invalid(f"state: {self.where}.{name} must not be negative")
         return amount
 
     def time(self, name: str, default: Any = ...) -> Any:
@@ -261,7 +264,10 @@ def _account(r: _Reader) -> Account:
     account.ledger = r.each(
         "ledger",
         lambda x: LedgerEntry(
-            x.time("at"), x.decimal("amount"), x.text("reason"), x.whole("message_id", None)
+            x.time("at"),
+            x.decimal("amount", signed=True),
+            x.text("reason"),
+            x.whole("message_id", None),
         ),
     )
     return account

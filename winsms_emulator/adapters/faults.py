@@ -104,10 +104,21 @@ def _fault_response(fault: Fault, api: str) -> Response:
     return _hang_up()
 
 
-def _hang_up() -> Response:
-    """Close the connection without a proper answer."""
-    raw = request.environ.get("werkzeug.socket")
+def _client_socket() -> socket.socket | None:
+    """The connection's socket, where the server lets an application reach it."""
+    raw = request.environ.get("werkzeug.socket")  # werkzeug's server
     if isinstance(raw, socket.socket):
+        return raw
+    # waitress: the check it hands the application is a method of the connection's channel
+    check = request.environ.get("waitress.client_disconnected")
+    raw = getattr(getattr(check, "__self__", None), "socket", None)
+    return raw if isinstance(raw, socket.socket) else None
+
+
+def _hang_up() -> Response:
+    """Close the connection without an answer (or, failing that, in the middle of one)."""
+    raw = _client_socket()
+    if raw is not None:
         with contextlib.suppress(OSError):
             raw.shutdown(socket.SHUT_RDWR)
         return current_app.response_class(b"", status=200)
