@@ -556,14 +556,14 @@ class Gateway:
         with self._lock:
             world = self._world
             now = self._clock.now()
-            last = next(
-                (
-                    world.messages[i]
-                    for i in reversed(world.sent_to.get(number, ()))
-                    if world.messages[i].was_dispatched(now)
-                ),
-                None,
-            )
+            # the message the handset received last: the latest dispatch (a scheduled message
+            # can go out after one sent later with a higher ID), the higher ID on a tie
+            dispatched = [
+                world.messages[i]
+                for i in world.sent_to.get(number, ())
+                if world.messages[i].was_dispatched(now)
+            ]
+            last = max(dispatched, key=lambda m: (m.dispatch_at, m.id), default=None)
             if last is None:
                 raise Conflict(f"no account has sent a message to {number}, so it cannot reply")
             account = self._account(last.account)

@@ -184,19 +184,31 @@ def _empty_cli_violations(root: etree._Element) -> list[str]:
     ]
 
 
-def _message_ids(root: etree._Element) -> list[tuple[int, str]]:
-    """The (ID, CLI) pairs of a status or delete request; a blank or non-numeric ID refuses it."""
-    pairs = []
+#: No message ID is longer than this; a longer one (still digits) is simply unknown.
+_LONGEST_ID = 18
+
+
+def _message_ids(root: etree._Element) -> list[tuple[str, int, str]]:
+    """The (ID digits, ID, CLI) of a status or delete request; a blank or non-numeric ID
+    refuses it. An ID too long to be any message's is looked up as 0, which none has."""
+    found = []
     for group in _children(root, "MessageIDs"):
         for item in _children(group, "MessageID"):
             raw = _text(item, "ID") or ""
             if not raw or not raw.isascii() or not raw.isdigit():
-                raise Rejected(RequestError.NOT_VALID_XML, f"the ID {raw!r} is not a number")
+                raise Rejected(RequestError.NOT_VALID_XML, f"the ID {raw[:40]!r} is not a number")
+            digits = raw.lstrip("0") or "0"
             cli = _child(item, "CLI")
-            pairs.append((int(raw), (cli.text or "") if cli is not None else ""))
-    if not pairs:
+            found.append(
+                (
+                    digits,
+                    int(digits) if len(digits) <= _LONGEST_ID else 0,
+                    (cli.text or "") if cli is not None else "",
+                )
+            )
+    if not found:
         raise Rejected(RequestError.NOT_VALID_XML, "no MessageID in the request")
-    return pairs
+    return found
 
 
 # Characters XML 1.0 cannot carry (a reply injected over JSON may hold them).
@@ -254,12 +266,12 @@ def send(root: etree._Element, exchange: Exchange) -> Response:
 
 def status(root: etree._Element, exchange: Exchange) -> Response:
     account = _login(root, exchange)
-    pairs = _message_ids(root)
-    results = gateway().status(account.username, [message_id for message_id, _ in pairs])
+    ids = _message_ids(root)
+    results = gateway().status(account.username, [message_id for _, message_id, _ in ids])
     out = etree.Element("XMLGatewayStatus_Response")
-    for (message_id, cli), result in zip(pairs, results, strict=True):
+    for (shown, _, cli), result in zip(ids, results, strict=True):
         block = etree.SubElement(out, "StatusID")
-        _sub(block, "MessageID", message_id)
+        _sub(block, "MessageID", shown)
         _sub(block, "CLI", cli)
         _sub(block, "Status", result.state.status.value)
         _sub(block, "StatusDateTime", status_stamp(result.state.at))
@@ -269,12 +281,12 @@ def status(root: etree._Element, exchange: Exchange) -> Response:
 
 def delete_scheduled(root: etree._Element, exchange: Exchange) -> Response:
     account = _login(root, exchange)
-    pairs = _message_ids(root)
-    reports = gateway().delete_scheduled(account.username, [message_id for message_id, _ in pairs])
+    ids = _message_ids(root)
+    reports = gateway().delete_scheduled(account.username, [message_id for _, message_id, _ in ids])
     out = etree.Element("XMLGatewayDeleteScheduled_Response")
-    for (message_id, cli), report in zip(pairs, reports, strict=True):
+    for (shown, _, cli), report in zip(ids, reports, strict=True):
         block = etree.SubElement(out, "DeleteStatus")
-        _sub(block, "MessageID", message_id)
+        _sub(block, "MessageID", shown)
         _sub(block, "CLI", cli)
         _sub(block, "Status", report.result.value)
     return xml_response(out)
