@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from winsms_emulator import snapshot
+from winsms_emulator import snapshot, views
 from winsms_emulator.clock import Clock, ClockError, ManualClock
 from winsms_emulator.domain.accounts import (
     DEFAULT_PRICE_PER_PART,
@@ -953,19 +953,15 @@ class Gateway:
                 "accounts": [snapshot.account_to_state(a) for a in w.accounts.values()],
                 "origins": [snapshot.account_to_state(a) for a in w.origins.values()],
                 "messages": [snapshot.message_to_state(m) for m in w.messages.values()],
-                "replies": [snapshot.reply_to_state(r) for r in w.replies],
-                "short_code_messages": [
-                    snapshot.short_code_to_state(m) for m in w.short_code_messages
-                ],
+                "replies": [views.reply_json(r) for r in w.replies],
+                "short_code_messages": [views.short_code_json(m) for m in w.short_code_messages],
                 "dnc": sorted(w.dnc),
                 "blacklist": sorted(w.blacklist),
-                "outcomes": {
-                    n: snapshot.outcome_to_state(o) for n, o in sorted(w.outcomes.items())
-                },
+                "outcomes": {n: views.outcome_json(n, o) for n, o in sorted(w.outcomes.items())},
                 "faults": {
                     "seed": w.faults.seed,
                     "next_id": w.faults.next_id,
-                    "rules": [snapshot.fault_to_state(f) for f in w.faults.faults],
+                    "rules": [views.fault_json(f) for f in w.faults.faults],
                 },
                 "next_message_id": w.next_message_id,
                 "next_incoming_id": w.next_incoming_id,

@@ -1,5 +1,8 @@
 """The whole emulator state as JSON-ready data, and back.
 
+Faults, outcomes, replies and short-code messages are written in the control
+plane's own form (:mod:`winsms_emulator.views`); the readers here take them back.
+
 ``GET /_emulator/state`` exports it, ``PUT /_emulator/state`` restores it
 exactly, and ``winsms-emulator serve --state FILE`` starts from it (the files
 in ``fixtures/`` are examples). Amounts are written as decimal strings so
@@ -21,6 +24,7 @@ from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
 from winsms_emulator.faults import FAULT_KINDS, Fault, FaultBook, FaultMatch, fault_problem
+from winsms_emulator.views import outcome_json
 
 FORMAT = "winsms-emulator-state"
 VERSION = 1
@@ -82,36 +86,10 @@ def message_to_state(m: Message) -> dict[str, Any]:
         "submitted_at": _time(m.submitted_at),
         "dispatch_at": _time(m.dispatch_at),
         "scheduled": m.scheduled,
-        "outcome": outcome_to_state(m.outcome),
+        "outcome": outcome_json(m.number, m.outcome),
         "client_message_id": m.client_message_id,
         "api": m.api,
         "deleted_at": _time(m.deleted_at),
-    }
-
-
-def outcome_to_state(outcome: FinalOutcome) -> dict[str, Any]:
-    return {
-        "status": outcome.status.value,
-        "status_code": int(outcome.code),
-        "after_seconds": outcome.after.total_seconds(),
-    }
-
-
-def fault_to_state(f: Fault) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "kind": f.kind,
-        "match": {
-            "api": f.match.api,
-            "path": f.match.path,
-            "operation": f.match.operation,
-            "account": f.match.account,
-        },
-        "seconds": f.seconds,
-        "status": f.status,
-        "times": f.times,
-        "probability": f.probability,
-        "hits": f.hits,
     }
 
 
@@ -341,31 +319,6 @@ def _fault(r: _Reader) -> Fault:
     if problem is not None:
         raise Invalid(f"state: {r.where}: {problem}")
     return fault
-
-
-def reply_to_state(reply: Reply) -> dict[str, Any]:
-    return {
-        "id": reply.id,
-        "account": reply.account,
-        "from": reply.number,
-        "message": reply.message,
-        "received_at": _time(reply.received_at),
-        "sent_message_id": reply.sent_message_id,
-        "opt_out": reply.opt_out,
-        "returned_at": _time(reply.returned_at),
-    }
-
-
-def short_code_to_state(sc: ShortCodeMessage) -> dict[str, Any]:
-    return {
-        "id": sc.id,
-        "account": sc.account,
-        "code": sc.code,
-        "from": sc.number,
-        "message": sc.message,
-        "received_at": _time(sc.received_at),
-        "returned_at": _time(sc.returned_at),
-    }
 
 
 def read_state(data: Any) -> dict[str, Any]:

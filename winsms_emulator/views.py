@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from winsms_emulator.accounts_json import account_to_json
 from winsms_emulator.domain.accounts import Account, OptOut
@@ -14,7 +14,9 @@ from winsms_emulator.domain.sast import to_sast
 from winsms_emulator.errors import Invalid
 from winsms_emulator.faults import FAULT_KINDS, Fault, FaultMatch, fault_problem
 from winsms_emulator.journal import JournalEntry
-from winsms_emulator.service import Gateway, MessageRecord, Quote
+
+if TYPE_CHECKING:  # the service writes its state with these views, so no import cycle
+    from winsms_emulator.service import Gateway, MessageRecord, Quote
 
 
 def iso(moment: datetime | None) -> str | None:
