@@ -16,9 +16,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from winsms_emulator.accounts_json import MAX_AMOUNT, MAX_DELAY_SECONDS
+from winsms_emulator.accounts_json import (
+    ACCOUNT_FIELDS,
+    MAX_AMOUNT,
+    MAX_DELAY_SECONDS,
+    account_fields,
+)
 from winsms_emulator.clock import LATEST
-from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, OptOut
+from winsms_emulator.domain.accounts import Account, LedgerEntry, OptOut
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
@@ -207,27 +212,15 @@ def _outcome(r: _Reader) -> FinalOutcome:
 
 
 def _account(r: _Reader) -> Account:
-    dialect = r.text("rest_dialect", None)
-    if dialect is not None and dialect not in REST_DIALECTS:
-        raise Invalid(f"state: {r.where}.rest_dialect must be seed or current")
-    account = Account(
-        username=r.text("username"),
-        password=r.text("password"),
-        api_key=r.text("api_key"),
-        credits=r.decimal("credits"),
-        trial=r.flag("trial", False),
-        own_numbers=r.numbers("own_numbers"),
-        locked=r.flag("locked", False),
-        dnc_bypass=r.flag("dnc_bypass", False),
-        price_per_part=r.decimal("price_per_part"),
-        delivery_delay_seconds=r.seconds("delivery_delay_seconds", 2.0),
-        short_codes=r.strings("short_codes"),
-        rest_dialect=dialect,
-        parent=r.text("parent", None),
-        account_number=r.whole("account_number"),
-        first_name=r.text("first_name", ""),
-        surname=r.text("surname", ""),
-    )
+    # an account's settings are checked by the same rules as the control plane's
+    config = {name: r.data[name] for name in ACCOUNT_FIELDS if name in r.data}
+    try:
+        fields = account_fields(config)
+    except Invalid as exc:
+        raise Invalid(f"state: {r.where}: {exc.message}") from None
+    r.decimal("credits")  # present, and not negative
+    r.whole("account_number")
+    account = Account(**fields)
     for o in r.each(
         "opt_outs",
         lambda x: OptOut(
