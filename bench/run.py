@@ -512,6 +512,8 @@ def _format(value: float, unit: str) -> str:
         return f"{value:,.0f} B"
     if unit == "req/s":
         return f"{value:,.0f}/s"
+    if value < 1:
+        return f"{value:,.3f} {unit}"
     return f"{value:,.2f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
@@ -535,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run)")
     parser.add_argument("--only", help="run only measures whose name contains this word")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--readme", action="store_true", help="also write the table into README.md")
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 9
     steps: list[tuple[str, Callable[[], Any]]] = [
@@ -556,7 +559,27 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(table(results))
     print(f"\nmachine: {report['machine']}\nwritten to {args.out}")
+    if args.readme:
+        update_readme(report)
     return 0
+
+
+def update_readme(report: dict[str, Any]) -> None:
+    """Put the table between the README's bench markers."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    m = report["machine"]
+    block = (
+        f"{start}\n"
+        f"Measured on {m['date']}: {m['cpu'] or 'unknown CPU'}, {m['cores']} cores, "
+        f"Python {m['python']}, {m['platform']}.\n\n"
+        f"{table(report['results'])}\n"
+        f"{end}"
+    )
+    before, _, rest = text.partition(start)
+    _, _, after = rest.partition(end)
+    readme.write_text(before + block + after, encoding="utf-8")
 
 
 if __name__ == "__main__":
