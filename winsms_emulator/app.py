@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -35,7 +34,6 @@ class EmulatorConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     rest_max_body_bytes: int = REST_MAX_BODY_BYTES
     admin_token: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

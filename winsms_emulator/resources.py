@@ -20,8 +20,3 @@ def _folder(name: str) -> Path:
 def schemas_dir() -> Path:
     """The ``schemas/`` folder: the XSDs and the OpenAPI documents."""
     return _folder("schemas")
-
-
-def fixtures_dir() -> Path:
-    """The ``fixtures/`` folder of example scenarios."""
-    return _folder("fixtures")

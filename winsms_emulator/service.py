@@ -614,13 +614,6 @@ class Gateway:
             ]
             return self._take(pending, now, offset, limit), len(pending)
 
-    def pending_reply_count(self, username: str) -> int:
-        with self._lock:
-            now = self._clock.now()
-            return sum(
-                1 for r in self._world.replies if r.account == username and r.is_pending(now)
-            )
-
     def inject_short_code_message(self, code: str, number: str, message: str) -> ShortCodeMessage:
         """A handset texts a short/long code; it goes to the account that owns the code."""
         _require_number(number)
@@ -658,15 +651,6 @@ class Gateway:
                 if m.account == username and m.is_pending(now)
             ]
             return self._take(pending, now, offset, limit), len(pending)
-
-    def pending_short_code_count(self, username: str) -> int:
-        with self._lock:
-            now = self._clock.now()
-            return sum(
-                1
-                for m in self._world.short_code_messages
-                if m.account == username and m.is_pending(now)
-            )
 
     @staticmethod
     def _take(pending: list[Any], now: datetime, offset: int, limit: int | None) -> list[Any]:
