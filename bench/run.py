@@ -338,7 +338,7 @@ def status_and_memory(stored: int) -> list[dict[str, Any]]:
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     for batch in range(stored // 1000):
-        gateway.send(
+        gateway.sms.send(
             "hpotter",
             [
                 OutgoingMessage(
@@ -364,7 +364,7 @@ def status_and_memory(stored: int) -> list[dict[str, Any]]:
     small = Emulator(
         [{"username": "hpotter", "password": "w1Zard", "api_key": "k", "credits": 10**9}]
     )
-    small.gateway.send(
+    small.gateway.sms.send(
         "hpotter", [OutgoingMessage("x", [Recipient("27825550101")] * 1000)], api="xml"
     )
     small_client = small.client()

@@ -6,10 +6,9 @@ Public API: :class:`Emulator` (drive it from Python), :func:`create_app`,
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from winsms_emulator.app import EmulatorConfig, create_app
+from winsms_emulator.app import create_app
 from winsms_emulator.clock import Clock, ClockError, ManualClock, SystemClock
+from winsms_emulator.config import EmulatorConfig
 from winsms_emulator.emulator import Emulator
 from winsms_emulator.errors import (
     DeleteResult,
@@ -18,7 +17,8 @@ from winsms_emulator.errors import (
     SendOutcome,
     StatusCode,
 )
-from winsms_emulator.service import Gateway
+from winsms_emulator.services import Gateway
+from winsms_emulator.version import __version__
 
 __all__ = [
     "Clock",

@@ -2,110 +2,66 @@
 
 from __future__ import annotations
 
-import logging
-import time
-from dataclasses import dataclass
+from flask import Flask
 
-from flask import Flask, Response, current_app, g, request
-from werkzeug.exceptions import HTTPException
-
-from winsms_emulator import __version__
-from winsms_emulator.accounts_json import default_accounts
+from winsms_emulator.adapters import faults, ui
+from winsms_emulator.adapters.control import blueprint as control_blueprint
 from winsms_emulator.clock import make_clock
-from winsms_emulator.service import Gateway
-from winsms_emulator.wire import error_response_for_path
-
-EXTENSION = "winsms_emulator"
-#: One line per request: method, path, status, account, duration (INFO).
-ACCESS_LOG = logging.getLogger("winsms_emulator.access")
-#: Largest request body accepted anywhere (the XML API's 1000 recipients fit easily).
-DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
-#: The REST API's documented limit.
-REST_MAX_BODY_BYTES = 200 * 1024
+from winsms_emulator.config import EmulatorConfig
+from winsms_emulator.forms.accounts import default_accounts
+from winsms_emulator.registry import SURFACES
+from winsms_emulator.services import Gateway
+from winsms_emulator.web import exchange, routing
+from winsms_emulator.web.context import EXTENSION, EmulatorState
 
 
-@dataclass(frozen=True)
-class EmulatorConfig:
-    """Settings of one emulator application."""
-
-    strict: bool = False
-    rest_dialect: str = "seed"
-    clock: str = "manual"
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    rest_max_body_bytes: int = REST_MAX_BODY_BYTES
-    admin_token: str | None = None
-
-
-@dataclass
-class EmulatorState:
-    """What one application instance holds: its gateway and its settings."""
-
-    gateway: Gateway
-    config: EmulatorConfig
+def _gateway_for(config: EmulatorConfig, gateway: Gateway | None) -> Gateway:
+    """The gateway the app serves: the one given (which the config must not contradict),
+    or a fresh one with the default account, built as the config says."""
+    if gateway is None:
+        return Gateway(
+            default_accounts(),
+            make_clock(config.clock or "manual"),
+            default_rest_dialect=config.rest_dialect or "seed",
+        )
+    if config.clock is not None and config.clock != gateway.clock.mode:
+        raise ValueError(
+            f"the config asks for a {config.clock} clock but the gateway's is "
+            f"{gateway.clock.mode}: leave EmulatorConfig.clock out when passing a gateway"
+        )
+    if config.rest_dialect is not None and config.rest_dialect != gateway.default_rest_dialect:
+        raise ValueError(
+            f"the config asks for the {config.rest_dialect} REST shape but the gateway's "
+            f"default is {gateway.default_rest_dialect}: build the gateway with "
+            "default_rest_dialect, or leave EmulatorConfig.rest_dialect out"
+        )
+    return gateway
 
 
 def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = None) -> Flask:
     """Build an emulator application around ``gateway`` (a fresh default one if omitted).
 
     Without a gateway the emulator starts with the embedded default account
-    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits) and the clock that
-    ``config.clock`` names.
+    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits), the clock ``config.clock``
+    names (manual by default) and the REST shape ``config.rest_dialect`` names (seed by
+    default). With a gateway, the config's clock and REST shape must be left out or
+    agree with it (:class:`ValueError` otherwise).
     """
     config = config or EmulatorConfig()
-    if gateway is None:
-        gateway = Gateway(
-            default_accounts(),
-            make_clock(config.clock),
-            default_rest_dialect=config.rest_dialect,
-        )
     app = Flask(__name__)
+    app.url_rule_class = routing.LazyRule
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION] = EmulatorState(gateway, config)
-
-    from winsms_emulator.adapters import faults, rest_v1, ui, xml_api
-    from winsms_emulator.adapters.control import blueprint as control_blueprint
-
+    emulator = EmulatorState(_gateway_for(config, gateway), config, {}, {})
+    app.extensions[EXTENSION] = emulator
+    app.before_request(exchange.begin)  # first: every request is timed from here
+    emulator.surfaces = {s.name: s for s in SURFACES}
+    emulator.operations = routing.install(app, SURFACES)
+    faults.register(app)  # after the exchange: a fault answers instead of the API
     app.register_blueprint(control_blueprint)
-    faults.register(app)  # before the XML API: a fault answers instead of the API
-    xml_api.register(app)
-    rest_v1.register(app)
     ui.register(app)  # the web inbox at /_emulator/ui/
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        return error_response_for_path(request.path, request.method, exc)
-
-    @app.before_request
-    def start_timer() -> None:
-        g.winsms_started = time.perf_counter()
-
-    @app.after_request
-    def access_log(response: Response) -> Response:
-        if ACCESS_LOG.isEnabledFor(logging.INFO):
-            started = g.get("winsms_started")
-            took = (time.perf_counter() - started) * 1000 if started else 0.0
-            ACCESS_LOG.info(
-                "%s %s %s account=%s %.1fms",
-                request.method,
-                request.full_path.rstrip("?"),
-                response.status_code,
-                g.get("winsms_account") or "-",
-                took,
-            )
-        return response
-
+    app.after_request(exchange.finish)
     return app
 
 
-def state() -> EmulatorState:
-    """The running application's emulator state."""
-    found: EmulatorState = current_app.extensions[EXTENSION]
-    return found
-
-
-def gateway() -> Gateway:
-    return state().gateway
-
-
-__all__ = ["EmulatorConfig", "EmulatorState", "__version__", "create_app", "gateway", "state"]
+__all__ = ["EmulatorConfig", "create_app"]

@@ -17,13 +17,18 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from winsms_emulator import __version__
-from winsms_emulator.accounts_json import AccountsFileError, default_accounts, load_accounts_file
-from winsms_emulator.app import EmulatorConfig, create_app
+from winsms_emulator.app import create_app
 from winsms_emulator.clock import make_clock
+from winsms_emulator.config import EmulatorConfig
 from winsms_emulator.errors import GatewayError
+from winsms_emulator.forms.accounts import (
+    AccountsFileError,
+    default_accounts,
+    load_accounts_file,
+)
 from winsms_emulator.server import DEFAULT_THREADS, ServerThread
-from winsms_emulator.service import Gateway
+from winsms_emulator.services import Gateway
+from winsms_emulator.version import __version__
 
 ENV_PREFIX = "WINSMS_EMULATOR_"
 _TRUE = {"1", "true", "yes", "on"}
@@ -161,6 +166,8 @@ def read_state_file(path: str) -> object:
         raise UsageError(
             f"state file {path} is not valid JSON: {exc.msg} at line {exc.lineno}"
         ) from None
+    except RecursionError:
+        raise UsageError(f"state file {path} is not valid JSON: nested too deeply") from None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -171,15 +178,16 @@ def serve(args: argparse.Namespace) -> int:
         token = settings["admin_token"]
         config = EmulatorConfig(
             strict=bool(settings["strict"]),
-            rest_dialect=str(settings["rest_dialect"]),
-            clock=str(settings["clock"]),
             admin_token=str(token) if token else None,
         )
         gateway = Gateway(
-            accounts, make_clock(config.clock), default_rest_dialect=config.rest_dialect
+            accounts,
+            make_clock(str(settings["clock"])),
+            default_rest_dialect=str(settings["rest_dialect"]),
         )
         if settings["state"]:
-            gateway.import_state(read_state_file(str(settings["state"])), as_start=True)
+            document = read_state_file(str(settings["state"]))
+            gateway.control.import_state(document, as_start=True)
     except AccountsFileError as exc:
         raise UsageError(str(exc)) from None
     except GatewayError as exc:

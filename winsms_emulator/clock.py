@@ -57,20 +57,15 @@ class SystemClock:
 class ManualClock:
     """A clock that only moves when told to, and never backwards.
 
-    :meth:`reset` returns it to the time it was created with; the gateway uses
-    it when the whole emulator is reset to its start state.
+    Only a reset or a restored state puts it elsewhere (:meth:`restore`); what a reset
+    goes back to is kept by :class:`winsms_emulator.state.Start`.
     """
 
     mode = "manual"
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._start = _aware(start) if start is not None else DEFAULT_START
-        self._now = self._start
+        self._now = _aware(start) if start is not None else DEFAULT_START
         self._lock = threading.Lock()
-
-    @property
-    def start(self) -> datetime:
-        return self._start
 
     def now(self) -> datetime:
         return self._now
@@ -103,17 +98,10 @@ class ManualClock:
             self._now = moment
             return self._now
 
-    def reset(self) -> None:
-        """Go back to the start time: only a reset of the whole emulator does this."""
-        with self._lock:
-            self._now = self._start
-
-    def restore(self, now: datetime, start: datetime | None = None) -> None:
-        """Put the clock where a saved state had it (only restoring a state does this)."""
+    def restore(self, now: datetime) -> None:
+        """Put the clock at ``now``, backwards too: only a reset or a restored state does."""
         with self._lock:
             self._now = _aware(now)
-            if start is not None:
-                self._start = _aware(start)
 
 
 def make_clock(mode: str, start: datetime | None = None) -> Clock:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from winsms_emulator.operations import SURFACE_NAMES
+
 FAULT_KINDS = ("latency", "http_error", "drop_connection", "malformed_body")
-APIS = ("xml", "rest")
+APIS = SURFACE_NAMES
 #: The longest latency a fault may add, so a typo cannot hang a test run.
 MAX_LATENCY_SECONDS = 60.0
 

@@ -6,6 +6,7 @@ requests broke any rule of the published schemas.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,27 +35,32 @@ class JournalEntry:
 
 @dataclass
 class Journal:
-    """A bounded record of requests, oldest first."""
+    """A bounded record of requests, oldest first, with a lock of its own (writing an
+    entry never waits for the gateway's lock)."""
 
     size: int = DEFAULT_JOURNAL_SIZE
     _entries: deque[JournalEntry] = field(init=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._entries = deque(maxlen=self.size)
 
     def record(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
+        with self._lock:
+            self._entries.append(entry)
 
     def entries(self, account: str | None = None, api: str | None = None) -> list[JournalEntry]:
-        return [
-            e
-            for e in self._entries
-            if (account is None or e.account == account) and (api is None or e.api == api)
-        ]
+        with self._lock:
+            return [
+                e
+                for e in self._entries
+                if (account is None or e.account == account) and (api is None or e.api == api)
+            ]
 
     def clear(self, account: str | None = None) -> None:
-        if account is None:
-            self._entries.clear()
-            return
-        kept: Iterable[JournalEntry] = [e for e in self._entries if e.account != account]
-        self._entries = deque(kept, maxlen=self.size)
+        with self._lock:
+            if account is None:
+                self._entries.clear()
+                return
+            kept: Iterable[JournalEntry] = [e for e in self._entries if e.account != account]
+            self._entries = deque(kept, maxlen=self.size)

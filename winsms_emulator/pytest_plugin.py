@@ -91,7 +91,7 @@ def winsms_emulator(
     emulator.errors.clear()
     marker = request.node.get_closest_marker(MARKER)
     if marker is not None and marker.kwargs:
-        first = emulator.gateway.accounts()[0].username
+        first = emulator.gateway.accounts.all()[0].username
         emulator.update_account(first, **marker.kwargs)
     yield emulator
     emulator.raise_errors()

@@ -1,21 +1,19 @@
-"""The XML schemas, compiled once when an application starts.
+"""XML schemas, compiled once per process.
 
-``schemas/published/`` holds the guide's schemas (typos corrected) that
-requests are checked against; ``schemas/emulator/`` holds the schemas of what
-the emulator really answers. lxml validators keep an error log per validator,
-so each is used under its own lock.
+``schemas/published/`` holds the guide's schemas (typos corrected) that requests are
+checked against; ``schemas/emulator/`` holds the schemas of what the emulator really
+answers. A compiled schema is read-only and shared by every application in the process;
+lxml keeps one error log per validator, so each use takes the validator's own lock.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
-
-from winsms_emulator.resources import schemas_dir
-from winsms_emulator.wire import XML_ENDPOINTS
 
 
 @dataclass
@@ -34,14 +32,17 @@ class Validator:
             return [f"line {e.line}: {e.message}" for e in self.schema.error_log]
 
 
-def _compile(path: Path) -> Validator:
+@cache
+def compiled(path: Path) -> Validator:
+    """The schema at ``path``, compiled on first use (raises if it is missing or broken)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     return Validator(path, etree.XMLSchema(etree.parse(str(path), parser)))
 
 
 @dataclass(frozen=True)
 class SchemaSet:
-    """The request schema and the emulator's response schema of every XML endpoint."""
+    """The request schema and the emulator's response schema of every XML endpoint,
+    by endpoint name (``xmlgetstatus``, ...)."""
 
     requests: dict[str, Validator]
     responses: dict[str, Validator]
@@ -49,14 +50,3 @@ class SchemaSet:
     @property
     def count(self) -> int:
         return len(self.requests) + len(self.responses)
-
-
-def load_schemas(folder: Path | None = None) -> SchemaSet:
-    """Compile every schema the XML API uses (raises if one is missing or broken)."""
-    base = folder or schemas_dir()
-    requests = {}
-    responses = {}
-    for name, endpoint in XML_ENDPOINTS.items():
-        requests[name] = _compile(base / "published" / f"{endpoint.schema_stem}.request.xsd")
-        responses[name] = _compile(base / "emulator" / f"{endpoint.schema_stem}.response.xsd")
-    return SchemaSet(requests, responses)

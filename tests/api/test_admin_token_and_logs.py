@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from winsms_emulator import EmulatorConfig, create_app
+from winsms_emulator.web import exchange
 
 KEY = {"Authorization": "hpotter-api-key"}
 
@@ -68,3 +69,23 @@ def test_each_request_is_logged_once_with_method_path_status_account_and_duratio
     assert lines[0].startswith("GET /api/rest/v1/credits/balance 200 account=hpotter ")
     assert lines[0].endswith("ms")
     assert lines[1].startswith("GET /_emulator/nope 404 account=- ")
+
+
+def test_an_xml_requests_logged_duration_covers_its_handling(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every surface is timed from the first hook to the answer (XML once was not)."""
+    ticks = iter(range(0, 10_000, 1))  # each reading of the timer is one second later
+    monkeypatch.setattr(exchange.time, "perf_counter", lambda: float(next(ticks)))
+    client = create_app().test_client()
+    document = (
+        "<WinSMS_Multi_Message><User>hpotter</User><Password>w1Zard</Password>"
+        "<Messages><Message><MessageText>hi</MessageText>"
+        "<Numbers><Number>27825550101</Number></Numbers></Message></Messages>"
+        "</WinSMS_Multi_Message>"
+    )
+    with caplog.at_level(logging.INFO, logger="winsms_emulator.access"):
+        client.post("/api/xmlsendsmsmulti.asp", data=document)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "winsms_emulator.access"]
+    assert line.startswith("POST /api/xmlsendsmsmulti.asp 200 account=hpotter ")
+    assert float(line.rsplit(" ", 1)[1].removesuffix("ms")) >= 1000.0

@@ -43,14 +43,14 @@ def _world_state() -> str:
     control = control_for(emulator.app)
     control.xml_send("hi", N1)
     control.xml_send("later", N2, scheduled=LATER)
-    return json.dumps(emulator.gateway.export_state())
+    return json.dumps(emulator.gateway.control.export_state())
 
 
 def _world() -> Emulator:
     """hpotter has texted N1 (and queued a message to N2); shop (API key shop-key) owns
     short code 42001. That is its start state: a reset comes back to it."""
     emulator = Emulator()
-    emulator.gateway.import_state(json.loads(_world_state()), as_start=True)
+    emulator.gateway.control.import_state(json.loads(_world_state()), as_start=True)
     return emulator
 
 

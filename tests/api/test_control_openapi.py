@@ -128,9 +128,26 @@ def _world(control: Control) -> None:
     control.post(f"/accounts/{USER}/opt-outs", {"number": N3})
 
 
-_BIG = {"message": "x" * 500}
+_BIG = {"message": "x" * 1000}
 _ACCOUNT = {"username": "new", "password": "pw", "api_key": "new-key"}
 _NONE: Any = None
+#: The smallest whole state: no accounts, nothing sent.
+WHOLE_STATE = {
+    "format": "winsms-emulator-state",
+    "version": 1,
+    "clock": {"mode": "manual", "now": "2025-01-01T08:00:00+02:00", "start": None},
+    "accounts": [],
+    "messages": [],
+    "replies": [],
+    "short_code_messages": [],
+    "dnc": [],
+    "blacklist": [],
+    "outcomes": {},
+    "faults": {"seed": 0, "next_id": 1, "rules": []},
+    "next_message_id": 1,
+    "next_incoming_id": 1,
+    "next_account_number": 10001,
+}
 
 #: (method, template, status) -> (path, body) that answers it, in the world above.
 CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
@@ -141,7 +158,7 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
     ("POST", "/_emulator/reset", 400): ("/reset", {"first_message_id": -1}),
     ("POST", "/_emulator/reset", 413): ("/reset", _BIG),
     ("GET", "/_emulator/state", 200): ("/state", _NONE),
-    ("PUT", "/_emulator/state", 200): ("/state", {"accounts": []}),
+    ("PUT", "/_emulator/state", 200): ("/state", WHOLE_STATE),
     ("PUT", "/_emulator/state", 400): ("/state", {"accounts": "none"}),
     ("PUT", "/_emulator/state", 413): ("/state", _BIG),
     ("POST", "/_emulator/quote", 200): ("/quote", {"message": "hi ✓", "account": "shop"}),
@@ -255,11 +272,11 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
 
 @cache
 def _cases_world() -> Control:
-    """One emulator (bodies over 300 bytes are 413) whose start state is the world above."""
-    control = make_control(EmulatorConfig(max_body_bytes=300))
+    """One emulator (bodies over 700 bytes are 413) whose start state is the world above."""
+    control = make_control(EmulatorConfig(max_body_bytes=700))
     _world(control)
     gateway = control.app.extensions[EXTENSION].gateway
-    gateway.import_state(gateway.export_state(), as_start=True)
+    gateway.control.import_state(gateway.control.export_state(), as_start=True)
     return control
 
 

@@ -370,7 +370,7 @@ def test_an_exception_from_the_gateway_during_an_api_request_is_kept(
     def broken(username: str) -> None:
         raise ZeroDivisionError(f"balance of {username}")
 
-    monkeypatch.setattr(emulator.gateway, "balance", broken)
+    monkeypatch.setattr(emulator.gateway.sms, "balance", broken)
     response = emulator.client().get("/api/rest/v1/credits/balance", headers={"Authorization": KEY})
     assert response.status_code == 500
     with pytest.raises(ZeroDivisionError, match="balance of hpotter"):

@@ -337,3 +337,43 @@ def test_a_state_with_any_one_value_changed_is_restored_or_refused(data: st.Data
     for account in control.get("/accounts")["accounts"]:
         control.outbox(account["username"])
         control.replies(account["username"])
+
+
+# -- a document must be a whole state --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        ({}, "no accounts, blacklist, clock"),
+        ({"foo": 1}, "unknown field(s): foo"),
+        ({"version": 99}, "no accounts"),
+    ],
+)
+def test_a_document_that_is_not_a_whole_state_is_400_naming_what_is_wrong_and_changes_nothing(
+    document: dict[str, Any], named: str
+) -> None:
+    control = make_control()
+    control.xml_send("kept", N1)
+    before = control.state()
+    assert named in control.error("PUT", "/state", document, status=400)
+    assert control.state() == before
+    assert [a["username"] for a in control.get("/accounts")["accounts"]] == [USER]
+
+
+def test_a_field_the_state_document_does_not_have_is_refused_wherever_it_is() -> None:
+    control = make_control()
+    document = control.state()
+    document["accounts"][0]["nickname"] = "Harry"
+    assert "unknown field(s): nickname" in control.error("PUT", "/state", document, status=400)
+
+
+def test_without_origins_each_account_resets_to_itself_as_restored_not_as_it_is_later() -> None:
+    control = make_control()
+    document = control.state()
+    del document["origins"]
+    control.put("/state", document)
+    control.xml_send("costs one credit", N1)
+    assert control.account()["credits"] == 999.0
+    control.post(f"/accounts/{USER}/reset", status=200)
+    assert control.account()["credits"] == 1000.0

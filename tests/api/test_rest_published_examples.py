@@ -26,7 +26,7 @@ from rest_helpers import (
 )
 
 from winsms_emulator import Gateway, ManualClock, create_app
-from winsms_emulator.accounts_json import default_accounts
+from winsms_emulator.forms.accounts import default_accounts
 
 SEND = "/sms/outgoing/send"
 STATUS = "/sms/outgoing/status"

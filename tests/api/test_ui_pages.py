@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from winsms_emulator import EmulatorConfig, Gateway, ManualClock, SystemClock, create_app
-from winsms_emulator.accounts_json import account_from_json, default_accounts
 from winsms_emulator.adapters import ui
+from winsms_emulator.forms.accounts import account_from_json, default_accounts
 
 PAGE = "/_emulator/ui/"
 STATE = "/_emulator/ui/state.json"

@@ -15,8 +15,8 @@ import pytest
 from lxml import etree
 
 from winsms_emulator import Gateway, ManualClock
-from winsms_emulator.accounts_json import default_accounts
 from winsms_emulator.domain.sast import SAST
+from winsms_emulator.forms.accounts import default_accounts
 
 if TYPE_CHECKING:
     from conftest import MakeXml, XmlApi

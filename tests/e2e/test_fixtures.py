@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 def _load(name: str) -> Emulator:
     emulator = Emulator()
-    emulator.gateway.import_state(json.loads((FIXTURES / name).read_text()), as_start=True)
+    emulator.gateway.control.import_state(json.loads((FIXTURES / name).read_text()), as_start=True)
     return emulator
 
 
@@ -23,8 +23,8 @@ def _load(name: str) -> Emulator:
 def test_every_fixture_round_trips_exactly(path: Path) -> None:
     data = json.loads(path.read_text())
     emulator = Emulator()
-    emulator.gateway.import_state(data, as_start=True)
-    assert emulator.gateway.export_state() == data
+    emulator.gateway.control.import_state(data, as_start=True)
+    assert emulator.gateway.control.export_state() == data
 
 
 def test_accounts_of_every_kind_holds_what_the_readme_says() -> None:
@@ -35,8 +35,8 @@ def test_accounts_of_every_kind_holds_what_the_readme_says() -> None:
     assert (shop["credits"], shop["price_per_part"], shop["short_codes"]) == (3.0, 0.35, ["42001"])
     assert emulator.account("shop-promos")["parent"] == "shop"
     assert emulator.account("locked")["locked"] is True
-    assert emulator.gateway.dnc() == ["27835550606"]
-    assert emulator.gateway.blacklist() == ["27845550707"]
+    assert emulator.gateway.network.dnc() == ["27835550606"]
+    assert emulator.gateway.network.blacklist() == ["27845550707"]
 
 
 def test_replies_and_a_scheduled_message_holds_what_the_readme_says() -> None:
@@ -55,11 +55,11 @@ def test_replies_and_a_scheduled_message_holds_what_the_readme_says() -> None:
 
 def test_a_state_loaded_at_start_is_what_reset_comes_back_to() -> None:
     emulator = _load("replies-and-a-scheduled-message.json")
-    before = emulator.gateway.export_state()
+    before = emulator.gateway.control.export_state()
     emulator.advance_clock(3600)
     emulator.inject_reply("27825550101", "another")
     emulator.reset()
-    assert emulator.gateway.export_state() == before
+    assert emulator.gateway.control.export_state() == before
 
 
 def test_serve_refuses_a_missing_state_file_in_one_line(
@@ -79,3 +79,14 @@ def test_serve_refuses_a_state_that_does_not_hold_together(
     path.write_text(json.dumps(broken))
     assert main(["serve", "--state", str(path)]) == 2
     assert "unknown account" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("document", [{}, {"foo": 1}])
+def test_serve_refuses_a_state_file_that_is_not_a_whole_state_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, int]
+) -> None:
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(document))
+    assert main(["serve", "--state", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "partial.json" in err and "state:" in err

@@ -126,7 +126,7 @@ import requests
 def test_boom(winsms_emulator, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the gateway broke")
-    monkeypatch.setattr(winsms_emulator.gateway, "balance", broken)
+    monkeypatch.setattr(winsms_emulator.gateway.sms, "balance", broken)
     answer = requests.get(
         f"{winsms_emulator.rest_url}/credits/balance",
         headers={"Authorization": "hpotter-api-key"},

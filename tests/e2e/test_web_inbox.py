@@ -102,7 +102,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def emulator() -> Iterator[Emulator]:
-    from winsms_emulator.accounts_json import default_accounts
+    from winsms_emulator.forms.accounts import default_accounts
 
     emulator = Emulator([*default_accounts(), SHOP], clock="manual")
     with_ui(emulator.app)

@@ -38,7 +38,7 @@ from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import SAST, minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import Conflict, DeliveryStatus, NotFound
-from winsms_emulator.service import Gateway
+from winsms_emulator.services import Gateway
 
 #: Where every emulator the drivers start has its manual clock.
 START = datetime(2025, 1, 1, 8, 0, tzinfo=SAST)
@@ -188,13 +188,13 @@ class GatewayDriver:
         self.gateway = Gateway([], ManualClock(START))
 
     def reset(self) -> None:
-        self.gateway.reset()
+        self.gateway.control.reset()
 
     def now(self) -> datetime:
         return self.gateway.now()
 
     def create_account(self, spec: AccountSpec) -> None:
-        self.gateway.create_account(
+        self.gateway.accounts.create(
             Account(
                 spec.username,
                 spec.password,
@@ -216,7 +216,7 @@ class GatewayDriver:
             )
             for m in batch.messages
         ]
-        results = self.gateway.send(username, outgoing, api="service")
+        results = self.gateway.sms.send(username, outgoing, api="service")
         return [
             [
                 Sent(
@@ -235,52 +235,52 @@ class GatewayDriver:
             StatusView(
                 r.message_id, r.state.status.value, int(r.state.code), minute_stamp(r.state.at)
             )
-            for r in self.gateway.status(username, list(ids))
+            for r in self.gateway.sms.status(username, list(ids))
         ]
 
     def delete(self, username: str, ids: Sequence[int]) -> list[DeleteView]:
         return [
             DeleteView(r.message_id, r.result.value, r.cost)
-            for r in self.gateway.delete_scheduled(username, list(ids))
+            for r in self.gateway.sms.delete_scheduled(username, list(ids))
         ]
 
     def fetch_replies(self, username: str) -> list[Inbound]:
         return [
             Inbound(r.number, r.message, minute_stamp(r.received_at), r.sent_message_id)
-            for r in self.gateway.fetch_replies(username)
+            for r in self.gateway.sms.take_replies(username)[0]
         ]
 
     def fetch_sc(self, username: str) -> list[Inbound]:
         return [
             Inbound(m.number, m.message, minute_stamp(m.received_at), code=m.code)
-            for m in self.gateway.fetch_short_code_messages(username)
+            for m in self.gateway.sms.take_short_code_messages(username)[0]
         ]
 
     def inject_reply(self, number: str, text: str) -> InjectedReply | None:
         try:
-            reply = self.gateway.inject_reply(number, text)
+            reply = self.gateway.network.inject_reply(number, text)
         except Conflict:
             return None
         return InjectedReply(reply.account, reply.sent_message_id, reply.opt_out)
 
     def inject_sc(self, code: str, number: str, text: str) -> bool:
         try:
-            self.gateway.inject_short_code_message(code, number, text)
+            self.gateway.network.inject_short_code_message(code, number, text)
         except NotFound:
             return False
         return True
 
     def advance(self, seconds: int) -> None:
-        self.gateway.advance_clock(seconds)
+        self.gateway.control.advance_clock(seconds)
 
     def set_locked(self, username: str, locked: bool) -> None:
-        self.gateway.update_account(username, {"locked": locked})
+        self.gateway.accounts.update(username, {"locked": locked})
 
     def set_credits(self, username: str, credits: Decimal) -> None:
-        self.gateway.update_account(username, {"credits": credits})
+        self.gateway.accounts.update(username, {"credits": credits})
 
     def balance(self, username: str) -> Decimal:
-        return self.gateway.balance(username)
+        return self.gateway.sms.balance(username)
 
     def api_balance(self, username: str) -> Decimal | None:
         return None
@@ -297,27 +297,27 @@ class GatewayDriver:
                 tuple(e.event for e in r.timeline),
                 r.message.api,
             )
-            for r in self.gateway.outbox(username)
+            for r in self.gateway.accounts.outbox(username)
         ]
 
     def add_to_list(self, kind: str, number: str, username: str) -> None:
         """``kind``: ``dnc``, ``blacklist`` or ``opt-out`` (of ``username``)."""
         if kind == "dnc":
-            self.gateway.add_dnc(number)
+            self.gateway.network.add_dnc(number)
         elif kind == "blacklist":
-            self.gateway.add_blacklist(number)
+            self.gateway.network.add_blacklist(number)
         else:
-            self.gateway.add_opt_out(username, number)
+            self.gateway.accounts.add_opt_out(username, number)
 
     def remove_from_list(self, kind: str, number: str, username: str) -> bool:
         """Whether the number was there to take off."""
         try:
             if kind == "dnc":
-                self.gateway.remove_dnc(number)
+                self.gateway.network.remove_dnc(number)
             elif kind == "blacklist":
-                self.gateway.remove_blacklist(number)
+                self.gateway.network.remove_blacklist(number)
             else:
-                self.gateway.remove_opt_out(username, number)
+                self.gateway.accounts.remove_opt_out(username, number)
         except NotFound:
             return False
         return True

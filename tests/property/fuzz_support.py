@@ -65,14 +65,16 @@ def repopulate(emulator: Emulator) -> None:
     emulator.reset()
     gateway = emulator.gateway
     later = gateway.now() + timedelta(hours=1)
-    gateway.send("hpotter", [OutgoingMessage("Hello", [Recipient("27825550101")])])
-    gateway.send("cur", [OutgoingMessage("Hi", [Recipient("27825550102")])])
+    gateway.sms.send("hpotter", [OutgoingMessage("Hello", [Recipient("27825550101")])])
+    gateway.sms.send("cur", [OutgoingMessage("Hi", [Recipient("27825550102")])])
     emulator.advance_clock(5)  # the first two are DELIVERED now
-    gateway.send("hpotter", [OutgoingMessage("Now", [Recipient("27825550103")])])
-    gateway.send(
+    gateway.sms.send("hpotter", [OutgoingMessage("Now", [Recipient("27825550103")])])
+    gateway.sms.send(
         "hpotter", [OutgoingMessage("Later", [Recipient("27825550104")], scheduled_for=later)]
     )
-    gateway.send("cur", [OutgoingMessage("Later", [Recipient("27825550105")], scheduled_for=later)])
+    gateway.sms.send(
+        "cur", [OutgoingMessage("Later", [Recipient("27825550105")], scheduled_for=later)]
+    )
     emulator.inject_reply("27825550101", "Thanks")
     emulator.inject_reply("27825550102", "Yes please")
     emulator.inject_short_code_message("31337", "27825550109", "JOIN")

@@ -19,7 +19,7 @@ from winsms_emulator.clock import ManualClock
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import SAST
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
-from winsms_emulator.service import Gateway
+from winsms_emulator.services import Gateway
 
 START = datetime(2025, 1, 1, 8, 0, tzinfo=SAST)
 NUMBER = "27825550101"
@@ -38,7 +38,7 @@ def test_reply_goes_to_the_message_dispatched_last_not_the_highest_id() -> None:
         [Account("early", "pw", "early-key"), Account("late", "pw", "late-key")],
         ManualClock(START),
     )
-    [scheduled] = gateway.send(
+    [scheduled] = gateway.sms.send(
         "early",
         [
             OutgoingMessage(
@@ -46,13 +46,13 @@ def test_reply_goes_to_the_message_dispatched_last_not_the_highest_id() -> None:
             )
         ],
     )
-    [immediate] = gateway.send("late", [OutgoingMessage("Hello", [Recipient(NUMBER)])])
+    [immediate] = gateway.sms.send("late", [OutgoingMessage("Hello", [Recipient(NUMBER)])])
     scheduled_id = scheduled.recipients[0].message_id
     assert scheduled_id is not None
     assert immediate.recipients[0].message_id == scheduled_id + 1
 
-    gateway.advance_clock(60)  # 08:01: the scheduled message goes out now
-    reply = gateway.inject_reply(NUMBER, "Thanks")
+    gateway.control.advance_clock(60)  # 08:01: the scheduled message goes out now
+    reply = gateway.network.inject_reply(NUMBER, "Thanks")
 
     assert (reply.account, reply.sent_message_id) == ("early", scheduled_id)
 

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from winsms_emulator.clock import ManualClock
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.results import RecipientResult
 from winsms_emulator.domain.sast import SAST
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import SendOutcome
-from winsms_emulator.service import Gateway, RecipientResult
+from winsms_emulator.services import Gateway
 
 START = datetime(2025, 3, 1, 10, 0, tzinfo=SAST)
 THREADS = 16
@@ -27,7 +28,7 @@ def send_from_threads(gw: Gateway, count: int) -> list[RecipientResult]:
         try:
             barrier.wait(timeout=10)
             number = f"2782123{index:04d}"
-            [result] = gw.send("alice", [OutgoingMessage("Hi", [Recipient(number)])])
+            [result] = gw.sms.send("alice", [OutgoingMessage("Hi", [Recipient(number)])])
             with guard:
                 results.extend(result.recipients)
         except BaseException as exc:  # re-raised in the test thread below
@@ -53,7 +54,7 @@ def test_16_concurrent_sends_with_credits_for_10_accept_exactly_10() -> None:
     assert len(accepted) == 10
     assert {r.outcome for r in refused} == {SendOutcome.NO_CREDITS}
     assert len(refused) == 6
-    assert gw.balance("alice") == Decimal("0")
+    assert gw.sms.balance("alice") == Decimal("0")
     ids = sorted(r.message_id for r in accepted if r.message_id is not None)
     assert ids == list(range(1, 11))
-    assert len(gw.outbox("alice")) == 10
+    assert len(gw.accounts.outbox("alice")) == 10

@@ -9,11 +9,12 @@ import pytest
 
 from winsms_emulator.clock import ManualClock
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.messages import scripted_outcome
 from winsms_emulator.domain.sast import SAST
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import Conflict, DeliveryStatus, NotFound, SendOutcome, StatusCode
 from winsms_emulator.journal import JournalEntry
-from winsms_emulator.service import Gateway
+from winsms_emulator.services import Gateway
 
 START = datetime(2025, 3, 1, 10, 0, tzinfo=SAST)
 NUMBER = "27821234567"
@@ -34,7 +35,7 @@ def make_gateway() -> Gateway:
 
 def send(gw: Gateway, number: str, scheduled_for: datetime | None = None) -> int | None:
     outgoing = OutgoingMessage("Hi", [Recipient(number)], scheduled_for=scheduled_for)
-    [result] = gw.send("alice", [outgoing])
+    [result] = gw.sms.send("alice", [outgoing])
     return result.recipients[0].message_id
 
 
@@ -42,76 +43,78 @@ def disturb(gw: Gateway) -> None:
     """Change every kind of state the gateway holds."""
     send(gw, NUMBER)
     send(gw, OTHER, scheduled_for=START + timedelta(days=1))
-    gw.inject_reply(NUMBER, "STOP")
-    gw.add_opt_out("alice", OTHER)
-    gw.add_dnc("27845550909")
-    gw.add_blacklist("27825550101")
-    gw.script_outcome("27845550101", DeliveryStatus.SENDINGFAILED, StatusCode.EXPIRED, 5)
-    gw.inject_short_code_message("31234", NUMBER, "JOIN")
-    gw.create_account(Account("dave", "pw", "dave-key"))
-    gw.update_account("alice", {"credits": Decimal("3.0"), "locked": True})
-    gw.record(JournalEntry(gw.now(), "POST", "/api/x", "xml", "send", "alice", 200, "ok"))
-    gw.advance_clock(timedelta(days=3).total_seconds())
+    gw.network.inject_reply(NUMBER, "STOP")
+    gw.accounts.add_opt_out("alice", OTHER)
+    gw.network.add_dnc("27845550909")
+    gw.network.add_blacklist("27825550101")
+    gw.network.script_outcome(
+        "27845550101", scripted_outcome(DeliveryStatus.SENDINGFAILED, StatusCode.EXPIRED, 5)
+    )
+    gw.network.inject_short_code_message("31234", NUMBER, "JOIN")
+    gw.accounts.create(Account("dave", "pw", "dave-key"))
+    gw.accounts.update("alice", {"credits": Decimal("3.0"), "locked": True})
+    gw.journal.record(JournalEntry(gw.now(), "POST", "/api/x", "xml", "send", "alice", 200, "ok"))
+    gw.control.advance_clock(timedelta(days=3).total_seconds())
 
 
 def test_reset_gives_back_exactly_the_start_state() -> None:
     gw = make_gateway()
-    accounts_at_start = gw.accounts()
-    counts_at_start = gw.counts()
+    accounts_at_start = gw.accounts.all()
+    counts_at_start = gw.control.counts()
     disturb(gw)
-    assert gw.accounts() != accounts_at_start
+    assert gw.accounts.all() != accounts_at_start
 
-    gw.reset()
+    gw.control.reset()
 
-    assert gw.accounts() == accounts_at_start
-    assert gw.counts() == counts_at_start
-    assert gw.balance("alice") == Decimal("50.0")
+    assert gw.accounts.all() == accounts_at_start
+    assert gw.control.counts() == counts_at_start
+    assert gw.sms.balance("alice") == Decimal("50.0")
     assert gw.now() == START
-    assert gw.outbox("alice") == []
-    assert gw.scheduled_messages("alice") == []
-    assert gw.replies("alice") == []
-    assert gw.fetch_replies("alice") == []
-    assert gw.opt_outs("alice") == []
-    assert gw.dnc() == []
-    assert gw.blacklist() == []
-    assert gw.outcomes() == {}
-    assert gw.short_code_messages("carol") == []
-    assert gw.journal_entries() == []
+    assert gw.accounts.outbox("alice") == []
+    assert gw.sms.scheduled("alice") == []
+    assert gw.accounts.replies("alice") == []
+    assert gw.sms.take_replies("alice")[0] == []
+    assert gw.accounts.opt_outs("alice") == []
+    assert gw.network.dnc() == []
+    assert gw.network.blacklist() == []
+    assert gw.network.outcomes() == {}
+    assert gw.accounts.short_code_messages("carol") == []
+    assert gw.journal.entries() == []
     with pytest.raises(NotFound):
-        gw.get_account("dave")
+        gw.accounts.get("dave")
 
 
 def test_the_first_id_is_reused_after_a_reset() -> None:
     gw = make_gateway()
     disturb(gw)
-    gw.reset()
+    gw.control.reset()
     assert send(gw, NUMBER) == FIRST_ID
 
 
 def test_opt_outs_and_lists_are_gone_after_a_reset() -> None:
     gw = make_gateway()
     disturb(gw)
-    gw.reset()
+    gw.control.reset()
     for number in (NUMBER, OTHER, "27845550909", "27825550101"):
         outgoing = OutgoingMessage("Hi", [Recipient(number)])
-        [result] = gw.send("alice", [outgoing])
+        [result] = gw.sms.send("alice", [outgoing])
         assert result.recipients[0].outcome is SendOutcome.ACCEPTED
 
 
 def test_a_reply_from_a_number_texted_before_the_reset_is_refused_after_it() -> None:
     gw = make_gateway()
     send(gw, NUMBER)
-    gw.reset()
+    gw.control.reset()
     with pytest.raises(Conflict):
-        gw.inject_reply(NUMBER, "hello?")
+        gw.network.inject_reply(NUMBER, "hello?")
 
 
 def test_a_reset_twice_is_the_same_start_state() -> None:
     gw = make_gateway()
     disturb(gw)
-    gw.reset()
-    first = gw.accounts()
+    gw.control.reset()
+    first = gw.accounts.all()
     disturb(gw)
-    gw.reset()
-    assert gw.accounts() == first
+    gw.control.reset()
+    assert gw.accounts.all() == first
     assert gw.now() == START

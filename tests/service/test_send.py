@@ -11,10 +11,11 @@ import pytest
 from winsms_emulator.clock import ManualClock
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.encoding import Encoding
+from winsms_emulator.domain.results import RecipientResult
 from winsms_emulator.domain.sast import SAST
-from winsms_emulator.domain.sending import OutgoingMessage, Recipient
+from winsms_emulator.domain.sending import OutgoingMessage, Recipient, TooManyRecipients
 from winsms_emulator.errors import SendOutcome
-from winsms_emulator.service import Gateway, RecipientResult, TooManyRecipients
+from winsms_emulator.services import Gateway
 
 START = datetime(2025, 3, 1, 10, 0, tzinfo=SAST)
 NUMBER = "27821234567"
@@ -33,13 +34,13 @@ def message(text: str | None, *numbers: str | None) -> OutgoingMessage:
 
 
 def send_one(gw: Gateway, text: str | None, number: str | None) -> RecipientResult:
-    [result] = gw.send("alice", [message(text, number)])
+    [result] = gw.sms.send("alice", [message(text, number)])
     [recipient] = result.recipients
     return recipient
 
 
 def outcomes(gw: Gateway, messages: list[OutgoingMessage]) -> list[list[SendOutcome]]:
-    return [[r.outcome for r in m.recipients] for m in gw.send("alice", messages)]
+    return [[r.outcome for r in m.recipients] for m in gw.sms.send("alice", messages)]
 
 
 def gateway_where(
@@ -60,11 +61,11 @@ def gateway_where(
     )
     gw = make_gateway(account)
     if blacklisted:
-        gw.add_blacklist(blacklisted)
+        gw.network.add_blacklist(blacklisted)
     if opted_out:
-        gw.add_opt_out("alice", opted_out)
+        gw.accounts.add_opt_out("alice", opted_out)
     if dnc:
-        gw.add_dnc(dnc)
+        gw.network.add_dnc(dnc)
     return gw
 
 
@@ -91,7 +92,7 @@ def test_locked_account_wins_over_every_other_rule() -> None:
         locked=True, trial=True, broke=True, blacklisted=NUMBER, opted_out=NUMBER, dnc=NUMBER
     )
     assert send_one(blacklisting, "Hi", NUMBER).outcome is SendOutcome.ACCOUNT_LOCKED
-    assert blacklisting.balance("alice") == Decimal(0)
+    assert blacklisting.sms.balance("alice") == Decimal(0)
 
 
 def test_missing_or_blank_message_text_wins_over_every_rule_after_locked() -> None:
@@ -171,7 +172,7 @@ def test_a_balance_below_the_cost_is_nocredits() -> None:
         None,
         Decimal(0),
     )
-    assert gw.balance("alice") == Decimal("1.9")
+    assert gw.sms.balance("alice") == Decimal("1.9")
 
 
 def test_an_accepted_recipient_gets_a_new_id_and_pays_at_once() -> None:
@@ -183,7 +184,7 @@ def test_an_accepted_recipient_gets_a_new_id_and_pays_at_once() -> None:
         Decimal("1.0"),
         Decimal("99.0"),
     )
-    assert gw.balance("alice") == Decimal("99.0")
+    assert gw.sms.balance("alice") == Decimal("99.0")
 
 
 # -- the rules' exceptions -------------------------------------------------------------------
@@ -196,13 +197,13 @@ def test_a_trial_account_may_text_its_own_number() -> None:
 
 def test_a_dnc_bypass_account_may_text_a_dnc_number() -> None:
     gw = make_gateway(replace(ALICE, dnc_bypass=True))
-    gw.add_dnc(NUMBER)
+    gw.network.add_dnc(NUMBER)
     assert send_one(gw, "Hi", NUMBER).outcome is SendOutcome.ACCEPTED
 
 
 def test_a_number_taken_off_the_blacklist_may_be_texted_again() -> None:
     gw = gateway_where(blacklisted=NUMBER)
-    gw.remove_blacklist(NUMBER)
+    gw.network.remove_blacklist(NUMBER)
     assert send_one(gw, "Hi", NUMBER).outcome is SendOutcome.ACCEPTED
 
 
@@ -224,7 +225,7 @@ def test_a_batch_runs_out_of_credits_part_way_in_document_order() -> None:
     # The guide's example: 2 messages x 3 numbers, credits for 5, IDs 374...
     gw = make_gateway(replace(ALICE, credits=Decimal("5.0")), first_message_id=374)
     numbers = ("27825550101", "27835550505", "27845550909")
-    results = gw.send("alice", [message("First", *numbers), message("Second", *numbers)])
+    results = gw.sms.send("alice", [message("First", *numbers), message("Second", *numbers)])
     assert [[(r.number, r.message_id, r.outcome) for r in m.recipients] for m in results] == [
         [
             ("27825550101", 374, SendOutcome.ACCEPTED),
@@ -237,22 +238,22 @@ def test_a_batch_runs_out_of_credits_part_way_in_document_order() -> None:
             ("27845550909", None, SendOutcome.NO_CREDITS),
         ],
     ]
-    assert gw.balance("alice") == Decimal("0.0")
+    assert gw.sms.balance("alice") == Decimal("0.0")
 
 
 def test_a_cheaper_later_message_is_still_sent_after_a_dearer_one_ran_out() -> None:
     gw = make_gateway(replace(ALICE, credits=Decimal("2.0")))
-    results = gw.send("alice", [message("a" * 161, NUMBER, NUMBER), message("short", NUMBER)])
+    results = gw.sms.send("alice", [message("a" * 161, NUMBER, NUMBER), message("short", NUMBER)])
     assert [[r.outcome for r in m.recipients] for m in results] == [
         [SendOutcome.ACCEPTED, SendOutcome.NO_CREDITS],
         [SendOutcome.NO_CREDITS],
     ]
-    assert gw.balance("alice") == Decimal("0.0")
+    assert gw.sms.balance("alice") == Decimal("0.0")
 
 
 def test_one_recipients_failure_does_not_stop_the_next() -> None:
     gw = make_gateway()
-    gw.add_dnc(OTHER)
+    gw.network.add_dnc(OTHER)
     assert outcomes(gw, [message("Hi", "0821234567", OTHER, NUMBER)]) == [
         [SendOutcome.BAD_DEST, SendOutcome.WASPA_DNC, SendOutcome.ACCEPTED]
     ]
@@ -260,20 +261,20 @@ def test_one_recipients_failure_does_not_stop_the_next() -> None:
 
 def test_the_same_number_twice_in_one_message_gets_two_ids_and_pays_twice() -> None:
     gw = make_gateway()
-    [result] = gw.send("alice", [message("Hi", NUMBER, NUMBER)])
+    [result] = gw.sms.send("alice", [message("Hi", NUMBER, NUMBER)])
     assert [(r.message_id, r.cost) for r in result.recipients] == [
         (1, Decimal("1.0")),
         (2, Decimal("1.0")),
     ]
-    assert gw.balance("alice") == Decimal("98.0")
-    assert [rec.message.number for rec in gw.outbox("alice")] == [NUMBER, NUMBER]
+    assert gw.sms.balance("alice") == Decimal("98.0")
+    assert [rec.message.number for rec in gw.accounts.outbox("alice")] == [NUMBER, NUMBER]
 
 
 def test_the_same_number_in_two_messages_of_one_request_gets_two_ids() -> None:
     gw = make_gateway()
-    results = gw.send("alice", [message("One", NUMBER), message("Two", NUMBER)])
+    results = gw.sms.send("alice", [message("One", NUMBER), message("Two", NUMBER)])
     assert [m.recipients[0].message_id for m in results] == [1, 2]
-    assert gw.balance("alice") == Decimal("98.0")
+    assert gw.sms.balance("alice") == Decimal("98.0")
 
 
 # -- IDs ------------------------------------------------------------------------------------------
@@ -284,14 +285,14 @@ def test_ids_are_positive_unique_and_increasing_across_accounts() -> None:
     gw = make_gateway(ALICE, bob)
     ids = []
     for username in ("alice", "bob", "alice", "bob"):
-        [result] = gw.send(username, [message("Hi", NUMBER, OTHER)])
+        [result] = gw.sms.send(username, [message("Hi", NUMBER, OTHER)])
         ids += [r.message_id for r in result.recipients]
     assert ids == [1, 2, 3, 4, 5, 6, 7, 8]
 
 
 def test_refused_recipients_use_up_no_id() -> None:
     gw = make_gateway()
-    [result] = gw.send("alice", [message("Hi", NUMBER, "0821234567", OTHER)])
+    [result] = gw.sms.send("alice", [message("Hi", NUMBER, "0821234567", OTHER)])
     assert [r.message_id for r in result.recipients] == [1, None, 2]
 
 
@@ -299,11 +300,11 @@ def test_ids_are_the_same_after_a_reset() -> None:
     gw = make_gateway(first_message_id=1000)
 
     def run() -> list[int | None]:
-        results = gw.send("alice", [message("Hi", NUMBER, OTHER), message("Yo", NUMBER)])
+        results = gw.sms.send("alice", [message("Hi", NUMBER, OTHER), message("Yo", NUMBER)])
         return [r.message_id for m in results for r in m.recipients]
 
     first = run()
-    gw.reset()
+    gw.control.reset()
     assert run() == first == [1000, 1001, 1002]
 
 
@@ -313,20 +314,20 @@ def test_ids_are_the_same_after_a_reset() -> None:
 def test_1000_recipients_in_one_request_are_accepted() -> None:
     gw = make_gateway(replace(ALICE, credits=Decimal("1000.0")))
     numbers = [NUMBER] * 500
-    results = gw.send("alice", [message("One", *numbers), message("Two", *numbers)])
+    results = gw.sms.send("alice", [message("One", *numbers), message("Two", *numbers)])
     accepted = [r for m in results for r in m.recipients if r.accepted]
     assert len(accepted) == 1000
     assert [r.message_id for r in accepted] == list(range(1, 1001))
-    assert gw.balance("alice") == Decimal("0.0")
+    assert gw.sms.balance("alice") == Decimal("0.0")
 
 
 def test_1001_recipients_in_one_request_raise_too_many_recipients_and_change_nothing() -> None:
     gw = make_gateway()
     with pytest.raises(TooManyRecipients) as raised:
-        gw.send("alice", [message("One", *[NUMBER] * 500), message("Two", *[NUMBER] * 501)])
+        gw.sms.send("alice", [message("One", *[NUMBER] * 500), message("Two", *[NUMBER] * 501)])
     assert raised.value.count == 1001
-    assert gw.balance("alice") == Decimal("100.0")
-    assert gw.outbox("alice") == []
+    assert gw.sms.balance("alice") == Decimal("100.0")
+    assert gw.accounts.outbox("alice") == []
     assert send_one(gw, "Hi", NUMBER).message_id == 1
 
 
@@ -337,12 +338,12 @@ def test_cost_is_parts_times_the_accounts_price_per_part() -> None:
     gw = make_gateway(replace(ALICE, price_per_part=Decimal("0.3"), credits=Decimal("10")))
     result = send_one(gw, "a" * 307, NUMBER)
     assert result.cost == Decimal("0.9")
-    assert gw.balance("alice") == Decimal("9.1")
+    assert gw.sms.balance("alice") == Decimal("9.1")
 
 
 def test_a_ucs2_message_is_counted_in_utf16_units_for_its_cost() -> None:
     gw = make_gateway()
-    [result] = gw.send("alice", [message("ç" * 71, NUMBER)])
+    [result] = gw.sms.send("alice", [message("ç" * 71, NUMBER)])
     assert result.info is not None
     assert (result.info.encoding, result.info.parts) == (Encoding.UCS2, 2)
     assert result.recipients[0].cost == Decimal("2.0")
@@ -352,8 +353,8 @@ def test_credits_are_exact_decimals_with_no_float_drift() -> None:
     gw = make_gateway(replace(ALICE, price_per_part=Decimal("0.3"), credits=Decimal("3.0")))
     for _ in range(10):
         assert send_one(gw, "Hi", NUMBER).outcome is SendOutcome.ACCEPTED
-    assert gw.balance("alice") == Decimal("0")
-    assert isinstance(gw.balance("alice"), Decimal)
+    assert gw.sms.balance("alice") == Decimal("0")
+    assert isinstance(gw.sms.balance("alice"), Decimal)
     assert send_one(gw, "Hi", NUMBER).outcome is SendOutcome.NO_CREDITS
 
 
@@ -361,7 +362,7 @@ def test_many_sends_at_0_3_leave_an_exact_balance() -> None:
     gw = make_gateway(replace(ALICE, price_per_part=Decimal("0.3"), credits=Decimal("100")))
     for _ in range(333):
         send_one(gw, "Hi", NUMBER)
-    assert gw.balance("alice") == Decimal("0.1")
+    assert gw.sms.balance("alice") == Decimal("0.1")
     assert send_one(gw, "Hi", NUMBER).outcome is SendOutcome.NO_CREDITS
 
 
@@ -369,7 +370,7 @@ def test_the_account_ledger_records_every_charge() -> None:
     gw = make_gateway(replace(ALICE, price_per_part=Decimal("0.3")))
     send_one(gw, "Hi", NUMBER)
     send_one(gw, "a" * 161, NUMBER)
-    ledger = gw.ledger("alice")
+    ledger = gw.accounts.ledger("alice")
     assert [(e.amount, e.reason, e.message_id) for e in ledger] == [
         (Decimal("100.0"), "opening", None),
         (Decimal("-0.3"), "send", 1),

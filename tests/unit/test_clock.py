@@ -95,13 +95,14 @@ def test_a_manual_clock_cannot_start_at_a_naive_datetime() -> None:
         ManualClock(datetime(2025, 1, 1, 8, 0))
 
 
-def test_reset_returns_the_clock_to_its_start() -> None:
+def test_restore_puts_the_clock_back_where_a_reset_or_a_saved_state_says() -> None:
     clock = manual_clock()
     clock.advance(3600)
     clock.set(START + timedelta(days=400))
-    clock.reset()
+    clock.restore(START)
     assert clock.now() == START
-    assert clock.start == START
+    with pytest.raises(ClockError):
+        clock.set(START - timedelta(seconds=1))
 
 
 def test_system_clock_is_real_and_timezone_aware() -> None:

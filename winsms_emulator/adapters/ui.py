@@ -29,20 +29,19 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_fo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from werkzeug.wrappers import Response as BaseResponse
 
-from winsms_emulator import __version__
-from winsms_emulator.app import gateway, state
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
+from winsms_emulator.domain.results import MessageRecord
 from winsms_emulator.errors import StatusCode
-from winsms_emulator.service import Gateway, MessageRecord
-from winsms_emulator.views import (
-    account_json,
-    iso,
-    message_json,
-    reply_json,
-    short_code_json,
-)
-from winsms_emulator.wire import CONTROL_PREFIX, control_error
+from winsms_emulator.forms.accounts import account_json
+from winsms_emulator.forms.control import message_json, reply_json, short_code_json
+from winsms_emulator.forms.values import iso
+from winsms_emulator.services import Gateway
+from winsms_emulator.version import __version__
+from winsms_emulator.web.answers import control_error
+from winsms_emulator.web.context import config, gateway
+
+CONTROL_PREFIX = "/_emulator"
 
 UI_DIR = Path(__file__).resolve().parent.parent / "ui"
 TEMPLATES_DIR = UI_DIR / "templates"
@@ -173,7 +172,7 @@ class _Raw:
 
 
 def _take(g: Gateway, wanted: str | None) -> _Raw:
-    accounts = g.accounts()
+    accounts = g.accounts.all()
     selected = next((a for a in accounts if a.username == wanted), None)
     if selected is None and accounts:
         selected = accounts[0]
@@ -181,11 +180,11 @@ def _take(g: Gateway, wanted: str | None) -> _Raw:
     return _Raw(
         accounts=accounts,
         selected=selected,
-        outbox=g.outbox(username) if username else [],
-        replies=g.replies(username) if username else [],
-        short_code_messages=g.short_code_messages(username) if username else [],
-        dnc=g.dnc(),
-        blacklist=g.blacklist(),
+        outbox=g.accounts.outbox(username) if username else [],
+        replies=g.accounts.replies(username) if username else [],
+        short_code_messages=g.accounts.short_code_messages(username) if username else [],
+        dnc=g.network.dnc(),
+        blacklist=g.network.blacklist(),
         now=g.now(),
     )
 
@@ -196,7 +195,8 @@ def read_inbox(wanted: str | None) -> Inbox:
     Only the copying happens under the gateway's lock; the JSON forms are made after it.
     """
     g = gateway()
-    raw = g.locked(lambda: _take(g, wanted))
+    with g.core.lock:
+        raw = _take(g, wanted)
     dialect = g.default_rest_dialect
     accounts = [account_json(a, dialect) for a in raw.accounts]
     chosen = raw.selected.username if raw.selected is not None else None
@@ -217,7 +217,7 @@ def read_inbox(wanted: str | None) -> Inbox:
 
 
 def _admin_token() -> str | None:
-    return state().config.admin_token
+    return config().admin_token
 
 
 def session_value(token: str) -> str:

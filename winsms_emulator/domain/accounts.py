@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -10,6 +11,8 @@ DEFAULT_CREDITS = Decimal("1000.0")
 DEFAULT_PRICE_PER_PART = Decimal("1.0")
 DEFAULT_DELIVERY_DELAY_SECONDS = 2.0
 REST_DIALECTS = ("seed", "current")
+#: The largest amount of credits (or price) the emulator keeps: far beyond any real account.
+MAX_AMOUNT = Decimal(10) ** 12
 
 
 @dataclass(slots=True)
@@ -74,3 +77,14 @@ class Account:
 
     def has_opted_out(self, number: str) -> bool:
         return number in self.opt_outs
+
+
+def copy_account(account: Account, *, ledger: bool = True) -> Account:
+    """A copy whose opt-outs and ledger are its own: later changes to one do not show in
+    the other. ``ledger=False`` leaves the ledger empty (it grows with every send, so a
+    caller that only reads the settings need not pay for it)."""
+    return dataclasses.replace(
+        account,
+        opt_outs=dict(account.opt_outs),
+        ledger=list(account.ledger) if ledger else [],
+    )

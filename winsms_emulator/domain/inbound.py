@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,9 @@ class Reply:
     def is_pending(self, now: datetime) -> bool:
         return self.returned_at is None and now - self.received_at <= INBOUND_WINDOW
 
+    def copy(self) -> Reply:
+        return dataclasses.replace(self)
+
 
 @dataclass(slots=True, eq=False)
 class ShortCodeMessage:
@@ -40,3 +44,6 @@ class ShortCodeMessage:
 
     def is_pending(self, now: datetime) -> bool:
         return self.returned_at is None and now - self.received_at <= INBOUND_WINDOW
+
+    def copy(self) -> ShortCodeMessage:
+        return dataclasses.replace(self)

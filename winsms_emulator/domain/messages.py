@@ -7,15 +7,18 @@ and the time asked about: nothing runs in the background.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from winsms_emulator.domain.encoding import TextInfo
-from winsms_emulator.errors import DeliveryStatus, StatusCode
+from winsms_emulator.errors import SCRIPTABLE_FINAL_STATES, DeliveryStatus, Invalid, StatusCode
 
 #: Statuses can be read for 90 days after dispatch; then NOTFOUND/-2.
 STATUS_WINDOW = timedelta(days=90)
+#: The longest a delivery report may take (an account's delay or a scripted one): a year.
+MAX_DELAY_SECONDS = 365 * 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,27 @@ class FinalOutcome:
     status: DeliveryStatus
     code: StatusCode
     after: timedelta
+
+
+def scripted_outcome(
+    status: DeliveryStatus, code: StatusCode, after_seconds: float
+) -> FinalOutcome:
+    """A final state a test may script: a final status, an Appendix B code that goes with
+    it, and a delay of at most a year."""
+    allowed = SCRIPTABLE_FINAL_STATES.get(status)
+    if allowed is None:
+        raise Invalid(
+            f"{status.value} is not a final state: use one of "
+            + ", ".join(s.value for s in SCRIPTABLE_FINAL_STATES)
+        )
+    if code not in allowed:
+        raise Invalid(
+            f"status code {int(code)} does not go with {status.value}: use one of "
+            + ", ".join(str(int(c)) for c in sorted(allowed))
+        )
+    if not 0 <= after_seconds <= MAX_DELAY_SECONDS:
+        raise Invalid(f"after_seconds must be between 0 and {MAX_DELAY_SECONDS}")
+    return FinalOutcome(status, code, timedelta(seconds=after_seconds))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +89,10 @@ class Message:
     client_message_id: str | None = None
     api: str = "service"  # which API sent it: xml, rest, control, optout-confirmation
     deleted_at: datetime | None = None
+
+    def copy(self) -> Message:
+        """A copy a caller may keep: later changes to the message do not show in it."""
+        return dataclasses.replace(self)
 
     @property
     def final_at(self) -> datetime:

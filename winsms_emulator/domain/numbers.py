@@ -6,6 +6,8 @@ from functools import lru_cache
 
 import phonenumbers
 
+from winsms_emulator.errors import Invalid
+
 
 @lru_cache(maxsize=65536)
 def is_valid_recipient(number: str) -> bool:
@@ -24,3 +26,14 @@ def is_valid_recipient(number: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return bool(phonenumbers.is_possible_number(parsed))
+
+
+def require_digits(number: object) -> str:
+    """``number`` if it is written as a mobile number (digits only), else :class:`Invalid`.
+
+    This is the form the control plane accepts for a handset or a list entry; whether
+    the gateway would reach the number is :func:`is_valid_recipient`'s question.
+    """
+    if not isinstance(number, str) or not number.isascii() or not number.isdigit():
+        raise Invalid(f"{number!r} is not a mobile number (digits only, international format)")
+    return number

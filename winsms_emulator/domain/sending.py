@@ -1,19 +1,33 @@
-"""The send rules: what each recipient of a send gets, first rule that applies wins."""
+"""The send rules: what each recipient of a send gets, first rule that applies wins, and
+what an accepted recipient leaves behind (a message with its own ID, its cost taken)."""
 
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from winsms_emulator.domain.accounts import Account
-from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo
+from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
+from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.numbers import is_valid_recipient
-from winsms_emulator.errors import SendOutcome
+from winsms_emulator.domain.results import MessageResult, RecipientResult
+from winsms_emulator.domain.world import World
+from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, SendOutcome, StatusCode
 
 #: No more than 1000 recipients in one request, across all its messages.
 MAX_RECIPIENTS_PER_REQUEST = 1000
+
+
+class TooManyRecipients(GatewayError):
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            "too_many_recipients",
+            f"{count} recipients in one request; no more than "
+            f"{MAX_RECIPIENTS_PER_REQUEST} are allowed",
+        )
+        self.count = count
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +87,102 @@ def recipient_outcome(
     if not account.can_afford(cost):
         return SendOutcome.NO_CREDITS
     return SendOutcome.ACCEPTED
+
+
+def submit(
+    world: World,
+    account: Account,
+    messages: Sequence[OutgoingMessage],
+    now: datetime,
+    api: str,
+) -> list[MessageResult]:
+    """Judge every recipient of a batch by the send rules, in document order, and store
+    a message for each accepted one (so a batch can run out of credits part-way)."""
+    total = sum(m.recipient_count() for m in messages)
+    if total > MAX_RECIPIENTS_PER_REQUEST:
+        raise TooManyRecipients(total)
+    results = []
+    for message in messages:
+        wanted = message.scheduled_for
+        if wanted is not None and wanted.utcoffset() is None:
+            raise Invalid("a scheduled time must carry its UTC offset")
+        info = analyse(message.text) if message.text is not None else None
+        dispatch_at = now if wanted is None or wanted <= now else wanted
+        cost = info.cost(account.price_per_part) if info is not None else Decimal(0)
+        recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
+        row = []
+        for recipient in recipients:
+            number = (recipient.number or "").strip()
+            outcome = recipient_outcome(
+                account, message, info, number, cost, blacklist=world.blacklist, dnc=world.dnc
+            )
+            if outcome is SendOutcome.ACCEPTED and info is not None and message.text is not None:
+                created = create_message(
+                    world, account, number, message.text, info, cost, now, dispatch_at, api
+                )
+                created.client_message_id = recipient.client_message_id
+                row.append(
+                    RecipientResult(
+                        number,
+                        recipient.client_message_id,
+                        outcome,
+                        created.id,
+                        cost,
+                        account.credits,
+                        dispatch_at,
+                    )
+                )
+            else:
+                row.append(
+                    RecipientResult(
+                        number,
+                        recipient.client_message_id,
+                        outcome,
+                        None,
+                        Decimal(0),
+                        account.credits,
+                        None,
+                    )
+                )
+        results.append(MessageResult(message.text, info, tuple(row)))
+    return results
+
+
+def create_message(
+    world: World,
+    account: Account,
+    number: str,
+    text: str,
+    info: TextInfo,
+    cost: Decimal,
+    now: datetime,
+    dispatch_at: datetime,
+    api: str,
+) -> Message:
+    """Store a new message from ``account`` to ``number`` and take its cost.
+
+    Delivery ends as scripted for the number, else DELIVERED after the account's delay.
+    """
+    message_id = world.new_message_id()
+    outcome = world.outcomes.get(number) or FinalOutcome(
+        DeliveryStatus.DELIVERED,
+        StatusCode.DELIVERED,
+        timedelta(seconds=account.delivery_delay_seconds),
+    )
+    message = Message(
+        id=message_id,
+        account=account.username,
+        number=number,
+        text=text,
+        info=info,
+        cost=cost,
+        submitted_at=now,
+        dispatch_at=dispatch_at,
+        scheduled=dispatch_at > now,
+        outcome=outcome,
+        api=api,
+    )
+    if cost:
+        account.charge(-cost, now, "send", message_id)
+    world.add_message(message)
+    return message

@@ -1,13 +1,6 @@
-"""The whole emulator state as JSON-ready data, and back.
-
-Faults, outcomes, replies and short-code messages are written in the control
-plane's own form (:mod:`winsms_emulator.views`); the readers here take them back.
-
-``GET /_emulator/state`` exports it, ``PUT /_emulator/state`` restores it
-exactly, and ``winsms-emulator serve --state FILE`` starts from it (the files
-in ``fixtures/`` are examples). Amounts are written as decimal strings so
-nothing is lost to floating point.
-"""
+"""Each object's form in a saved-state document (``GET``/``PUT /_emulator/state``,
+``serve --state FILE``). Amounts are decimal strings and times ISO-8601 with their
+offset, so a document restores exactly; reading names the place of anything wrong."""
 
 from __future__ import annotations
 
@@ -16,29 +9,25 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from winsms_emulator.accounts_json import (
-    ACCOUNT_FIELDS,
-    MAX_AMOUNT,
-    MAX_DELAY_SECONDS,
-    account_fields,
-)
 from winsms_emulator.clock import LATEST
-from winsms_emulator.domain.accounts import Account, LedgerEntry, OptOut
+from winsms_emulator.domain.accounts import MAX_AMOUNT, Account, LedgerEntry, OptOut
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
-from winsms_emulator.domain.messages import FinalOutcome, Message
+from winsms_emulator.domain.messages import MAX_DELAY_SECONDS, FinalOutcome, Message
 from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
-from winsms_emulator.faults import FAULT_KINDS, Fault, FaultBook, FaultMatch, fault_problem
-from winsms_emulator.views import outcome_json
-
-FORMAT = "winsms-emulator-state"
-VERSION = 1
+from winsms_emulator.faults import Fault
+from winsms_emulator.forms.accounts import ACCOUNT_FIELDS, account_fields
+from winsms_emulator.forms.control import fault_from_json, fault_json
+from winsms_emulator.forms.values import is_digits
 
 T = TypeVar("T")
 
 
 def _time(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
+
+
+# -- writing -------------------------------------------------------------------------------
 
 
 def account_to_state(account: Account) -> dict[str, Any]:
@@ -81,6 +70,15 @@ def account_to_state(account: Account) -> dict[str, Any]:
     }
 
 
+def outcome_to_state(number: str, outcome: FinalOutcome) -> dict[str, Any]:
+    return {
+        "number": number,
+        "status": outcome.status.value,
+        "status_code": int(outcome.code),
+        "after_seconds": outcome.after.total_seconds(),
+    }
+
+
 def message_to_state(m: Message) -> dict[str, Any]:
     return {
         "id": m.id,
@@ -91,26 +89,64 @@ def message_to_state(m: Message) -> dict[str, Any]:
         "submitted_at": _time(m.submitted_at),
         "dispatch_at": _time(m.dispatch_at),
         "scheduled": m.scheduled,
-        "outcome": outcome_json(m.number, m.outcome),
+        "outcome": outcome_to_state(m.number, m.outcome),
         "client_message_id": m.client_message_id,
         "api": m.api,
         "deleted_at": _time(m.deleted_at),
     }
 
 
+def reply_to_state(r: Reply) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "account": r.account,
+        "from": r.number,
+        "message": r.message,
+        "received_at": _time(r.received_at),
+        "sent_message_id": r.sent_message_id,
+        "opt_out": r.opt_out,
+        "returned": r.returned_at is not None,
+        "returned_at": _time(r.returned_at),
+    }
+
+
+def short_code_to_state(m: ShortCodeMessage) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "account": m.account,
+        "code": m.code,
+        "from": m.number,
+        "message": m.message,
+        "received_at": _time(m.received_at),
+        "returned": m.returned_at is not None,
+        "returned_at": _time(m.returned_at),
+    }
+
+
+def fault_to_state(fault: Fault) -> dict[str, Any]:
+    return fault_json(fault)
+
+
 # -- reading -------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads one object of a state document, naming where anything is wrong."""
+class Reader:
+    """Reads one object of a state document, naming where anything is wrong.
 
-    def __init__(self, data: Any, where: str) -> None:
+    ``fields`` are the keys the object may have; any other is refused.
+    """
+
+    def __init__(self, data: Any, where: str, fields: frozenset[str] | None = None) -> None:
         if not isinstance(data, dict):
             raise Invalid(f"state: {where} must be an object")
+        if fields is not None:
+            unknown = sorted(set(data) - fields)
+            if unknown:
+                raise Invalid(f"state: {where} has unknown field(s): {', '.join(unknown)}")
         self.data = data
         self.where = where
 
-    def _get(self, name: str, default: Any = ...) -> Any:
+    def get(self, name: str, default: Any = ...) -> Any:
         if name not in self.data:
             if default is ...:
                 raise Invalid(f"state: {self.where} has no {name!r}")
@@ -118,7 +154,7 @@ class _Reader:
         return self.data[name]
 
     def _typed(self, name: str, kinds: tuple[type, ...], label: str, default: Any) -> Any:
-        value = self._get(name, default)
+        value = self.get(name, default)
         if value is None and default is None:
             return None
         if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
@@ -140,7 +176,7 @@ class _Reader:
 
     def decimal(self, name: str, *, signed: bool = False) -> Decimal:
         """An amount; only a ledger movement (``signed``) may be negative."""
-        value = self._get(name)
+        value = self.get(name)
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
@@ -165,86 +201,101 @@ class _Reader:
             raise Invalid(f"state: {self.where}.{name} is after {LATEST.isoformat()}")
         return moment
 
-    def items(self, name: str, default: Any = ...) -> list[Any]:
-        value = self._get(name, [] if default is ... else default)
+    def items(self, name: str) -> list[Any]:
+        value = self.get(name)
         if not isinstance(value, list):
             raise Invalid(f"state: {self.where}.{name} must be a list")
         return value
 
-    def strings(self, name: str) -> tuple[str, ...]:
-        values = self.items(name, [])
-        if not all(isinstance(v, str) for v in values):
-            raise Invalid(f"state: {self.where}.{name} must be a list of strings")
-        return tuple(values)
-
     def numbers(self, name: str) -> tuple[str, ...]:
         """A list of mobile numbers (digit strings)."""
-        values = self.strings(name)
-        if not all(v.isascii() and v.isdigit() for v in values):
+        values = self.items(name)
+        if not all(is_digits(v) for v in values):
             raise Invalid(f"state: {self.where}.{name} must hold numbers written as digits")
-        return values
+        return tuple(values)
 
     def number_text(self, name: str) -> str:
         value = self.text(name)
-        if not (value.isascii() and value.isdigit()):
+        if not is_digits(value):
             raise Invalid(f"state: {self.where}.{name} must be a number written as digits")
         return str(value)
 
-    def seconds(self, name: str, default: Any = ...) -> float:
-        value = self.number(name, default)
-        if value is None or not 0 <= value <= MAX_DELAY_SECONDS:
+    def seconds(self, name: str) -> float:
+        value = self.number(name)
+        if not 0 <= value <= MAX_DELAY_SECONDS:
             raise Invalid(f"state: {self.where}.{name} must be 0 to {MAX_DELAY_SECONDS} seconds")
         return float(value)
 
-    def each(self, name: str, read: Callable[[_Reader], T]) -> list[T]:
-        return [
-            read(_Reader(item, f"{self.where}.{name}[{i}]"))
-            for i, item in enumerate(self.items(name))
-        ]
+    def each(self, name: str, read: Callable[[Any, str], T]) -> list[T]:
+        return [read(item, f"{self.where}.{name}[{i}]") for i, item in enumerate(self.items(name))]
 
 
-def _outcome(r: _Reader) -> FinalOutcome:
+_OPT_OUT_FIELDS = frozenset({"number", "at", "source", "reply_id", "message"})
+_LEDGER_FIELDS = frozenset({"at", "amount", "reason", "message_id"})
+# "number" (outcomes) and "returned" (replies, short-code messages) repeat what the
+# document says elsewhere, for a person reading it: they are written but not read back.
+_OUTCOME_FIELDS = frozenset({"status", "status_code", "after_seconds", "number"})
+_MESSAGE_FIELDS = frozenset(
+    {"id", "account", "number", "text", "cost", "submitted_at", "dispatch_at", "scheduled"}
+    | {"outcome", "client_message_id", "api", "deleted_at"}
+)
+_REPLY_FIELDS = frozenset(
+    {"id", "account", "from", "message", "received_at", "sent_message_id", "opt_out"}
+    | {"returned_at", "returned"}
+)
+_SHORT_CODE_FIELDS = frozenset(
+    {"id", "account", "code", "from", "message", "received_at", "returned_at", "returned"}
+)
+
+
+def outcome_from_state(data: Any, where: str) -> FinalOutcome:
+    r = Reader(data, where, _OUTCOME_FIELDS)
     status = DeliveryStatus.lookup(r.text("status"))
     code = StatusCode.lookup(r.whole("status_code"))
     if status is None or code is None:
-        raise Invalid(f"state: {r.where} has an unknown status or status code")
+        raise Invalid(f"state: {where} has an unknown status or status code")
     return FinalOutcome(status, code, timedelta(seconds=r.seconds("after_seconds")))
 
 
-def _account(r: _Reader) -> Account:
+def _opt_out(data: Any, where: str) -> OptOut:
+    r = Reader(data, where, _OPT_OUT_FIELDS)
+    return OptOut(
+        r.number_text("number"),
+        r.time("at"),
+        r.text("source"),
+        r.whole("reply_id", None),
+        r.text("message", None),
+    )
+
+
+def _ledger_entry(data: Any, where: str) -> LedgerEntry:
+    r = Reader(data, where, _LEDGER_FIELDS)
+    return LedgerEntry(
+        r.time("at"),
+        r.decimal("amount", signed=True),
+        r.text("reason"),
+        r.whole("message_id", None),
+    )
+
+
+def account_from_state(data: Any, where: str) -> Account:
+    r = Reader(data, where, ACCOUNT_FIELDS | {"opt_outs", "ledger"})
     # an account's settings are checked by the same rules as the control plane's
-    config = {name: r.data[name] for name in ACCOUNT_FIELDS if name in r.data}
     try:
-        fields = account_fields(config)
+        fields = account_fields({n: v for n, v in r.data.items() if n in ACCOUNT_FIELDS})
     except Invalid as exc:
-        raise Invalid(f"state: {r.where}: {exc.message}") from None
+        raise Invalid(f"state: {where}: {exc.message}") from None
     r.decimal("credits")  # present, and not negative
     r.whole("account_number")
     account = Account(**fields)
-    for o in r.each(
-        "opt_outs",
-        lambda x: OptOut(
-            x.number_text("number"),
-            x.time("at"),
-            x.text("source"),
-            x.whole("reply_id", None),
-            x.text("message", None),
-        ),
-    ):
-        account.opt_outs[o.number] = o
-    account.ledger = r.each(
-        "ledger",
-        lambda x: LedgerEntry(
-            x.time("at"),
-            x.decimal("amount", signed=True),
-            x.text("reason"),
-            x.whole("message_id", None),
-        ),
-    )
+    for opt_out in r.each("opt_outs", _opt_out):
+        account.opt_outs[opt_out.number] = opt_out
+    account.ledger = r.each("ledger", _ledger_entry)
     return account
 
 
-def _message(r: _Reader) -> Message:
+def message_from_state(data: Any, where: str) -> Message:
+    r = Reader(data, where, _MESSAGE_FIELDS)
     text = r.text("text")
     return Message(
         id=r.whole("id"),
@@ -256,14 +307,15 @@ def _message(r: _Reader) -> Message:
         submitted_at=r.time("submitted_at"),
         dispatch_at=r.time("dispatch_at"),
         scheduled=r.flag("scheduled"),
-        outcome=_outcome(_Reader(r.data.get("outcome"), f"{r.where}.outcome")),
+        outcome=outcome_from_state(r.get("outcome"), f"{where}.outcome"),
         client_message_id=r.text("client_message_id", None),
         api=r.text("api", "service"),
         deleted_at=r.time("deleted_at", None),
     )
 
 
-def _reply(r: _Reader) -> Reply:
+def reply_from_state(data: Any, where: str) -> Reply:
+    r = Reader(data, where, _REPLY_FIELDS)
     return Reply(
         id=r.whole("id"),
         account=r.text("account"),
@@ -276,7 +328,8 @@ def _reply(r: _Reader) -> Reply:
     )
 
 
-def _short_code(r: _Reader) -> ShortCodeMessage:
+def short_code_from_state(data: Any, where: str) -> ShortCodeMessage:
+    r = Reader(data, where, _SHORT_CODE_FIELDS)
     return ShortCodeMessage(
         id=r.whole("id"),
         account=r.text("account"),
@@ -288,64 +341,8 @@ def _short_code(r: _Reader) -> ShortCodeMessage:
     )
 
 
-def _fault(r: _Reader) -> Fault:
-    kind = r.text("kind")
-    if kind not in FAULT_KINDS:
-        raise Invalid(f"state: {r.where}.kind must be one of {', '.join(FAULT_KINDS)}")
-    m = _Reader(r.data.get("match", {}), f"{r.where}.match")
-    fault = Fault(
-        id=r.whole("id"),
-        kind=kind,
-        match=FaultMatch(
-            m.text("api", None),
-            m.text("path", None),
-            m.text("operation", None),
-            m.text("account", None),
-        ),
-        seconds=r.number("seconds", 0.0),
-        status=r.whole("status", 503),
-        times=r.whole("times", None),
-        probability=r.number("probability", None),
-        hits=r.whole("hits", 0),
-    )
-    problem = fault_problem(fault)
-    if problem is not None:
-        raise Invalid(f"state: {r.where}: {problem}")
-    return fault
-
-
-def read_state(data: Any) -> dict[str, Any]:
-    """Check a state document and turn it into the gateway's objects (raises Invalid)."""
-    r = _Reader(data, "state")
-    if r.text("format", FORMAT) != FORMAT or r.whole("version", VERSION) != VERSION:
-        raise Invalid(f"state: not a {FORMAT} document of version {VERSION}")
-    accounts = r.each("accounts", _account)
-    origins = r.each("origins", _account) if "origins" in data else [a for a in accounts]
-    faults_reader = _Reader(r.data.get("faults", {}), "state.faults")
-    book = FaultBook(seed=faults_reader.whole("seed", 0))
-    book.faults = faults_reader.each("rules", _fault)
-    book.next_id = faults_reader.whole("next_id", max((f.id for f in book.faults), default=0) + 1)
-    outcomes_reader = _Reader(r.data.get("outcomes", {}), "state.outcomes")
-    outcomes = {
-        number: _outcome(_Reader(value, f"state.outcomes.{number}"))
-        for number, value in outcomes_reader.data.items()
-    }
-    if not all(n.isascii() and n.isdigit() for n in outcomes):
-        raise Invalid("state: state.outcomes must be keyed by numbers written as digits")
-    clock = _Reader(r.data.get("clock", {}), "state.clock")
-    return {
-        "clock_now": clock.time("now", None),
-        "clock_start": clock.time("start", None),
-        "accounts": accounts,
-        "origins": origins,
-        "messages": r.each("messages", _message),
-        "replies": r.each("replies", _reply),
-        "short_code_messages": r.each("short_code_messages", _short_code),
-        "dnc": set(r.numbers("dnc")),
-        "blacklist": set(r.numbers("blacklist")),
-        "outcomes": outcomes,
-        "faults": book,
-        "next_message_id": r.whole("next_message_id", 1),
-        "next_incoming_id": r.whole("next_incoming_id", 1),
-        "next_account_number": r.whole("next_account_number", 10001),
-    }
+def fault_from_state(data: Any, where: str) -> Fault:
+    try:
+        return fault_from_json(data, saved=True)
+    except Invalid as exc:
+        raise Invalid(f"state: {where}: {exc.message}") from None

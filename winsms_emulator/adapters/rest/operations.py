@@ -1,0 +1,277 @@
+"""The REST v1 operations: each reads its request, calls the gateway once and hands the
+result to the call's shape to write. Operations only the current document has answer in
+the current shape whatever the account's setting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import request
+
+from winsms_emulator.adapters.rest.current import outgoing as current_outgoing
+from winsms_emulator.adapters.rest.current import recipient
+from winsms_emulator.adapters.rest.dialect import RestError, credits, page_fields
+from winsms_emulator.adapters.rest.pipeline import REST_PREFIX, Call, RestSpec
+from winsms_emulator.domain.results import MessageResult
+from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp
+from winsms_emulator.domain.sending import OutgoingMessage, TooManyRecipients
+from winsms_emulator.errors import GatewayError
+from winsms_emulator.operations import Operation
+from winsms_emulator.web.context import gateway
+
+BAD_IDS = "At least one non-numeric api Id was supplied in the apiIds array."
+MANUAL_OPT_OUT_TEXT = "* MANUALLY ADDED BY USER *"
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _scheduled(value: Any) -> datetime | None:
+    if value in (None, "", 0):
+        return None
+    moment = parse_minute_stamp(str(value))
+    if moment is None:
+        raise RestError(
+            422,
+            f"There is an error in the 'scheduledTime' field: {value!r} is not a date "
+            "and time in the format YYYYMMDDHHmm (SAST).",
+        )
+    return moment
+
+
+def _query_int(name: str, default: int) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not text.lstrip("-").isdigit() or not text.isascii() or len(text) > 12:
+        return None
+    return int(text)
+
+
+def _paging(call: Call) -> tuple[int, int | None]:
+    """``offset`` and ``limit`` of a listing (everything, in a shape that does not page)."""
+    if not call.dialect.pages:
+        return 0, None
+    offset = _query_int("offset", 0)
+    limit = _query_int("limit", 100)
+    if offset is None or offset < 0:
+        raise RestError(422, "The offset parameter must be a number greater than or equal to 0.")
+    if limit is None or not 1 <= limit <= 1000:
+        raise RestError(422, "The limit parameter must be a number between 1 and 1000.")
+    return offset, limit
+
+
+def _send(call: Call, messages: list[OutgoingMessage]) -> list[MessageResult]:
+    try:
+        return gateway().sms.send(call.username, messages, api="rest")
+    except TooManyRecipients as exc:
+        raise RestError(
+            422,
+            "There is an error in the 'recipients' array of one or more messageDetails "
+            f"objects: {exc.message}",
+        ) from None
+
+
+# -- the operations ----------------------------------------------------------------------------
+
+
+def send(call: Call) -> dict[str, Any]:
+    message = call.dialect.outgoing(call.body, _scheduled(call.body.get("scheduledTime")))
+    (result,) = _send(call, [message])
+    return call.dialect.sent(result, message.scheduled_for is not None)
+
+
+def send_multi(call: Call) -> dict[str, Any]:
+    items = call.body["messages"]
+    outgoing = [current_outgoing(item, _scheduled(item.get("scheduledTime"))) for item in items]
+    results = _send(call, outgoing)
+    return {
+        "messages": [
+            {
+                "message": item["message"],
+                "recipients": [
+                    recipient(r, message.scheduled_for is not None) for r in result.recipients
+                ],
+            }
+            for item, message, result in zip(items, outgoing, results, strict=True)
+        ]
+    }
+
+
+def status(call: Call) -> dict[str, Any]:
+    ids = [int(i) for i in call.body]
+    return call.dialect.statuses(gateway().sms.status(call.username, ids))
+
+
+def scheduled(call: Call) -> dict[str, Any]:
+    offset, limit = _paging(call)
+    queued = gateway().sms.scheduled(call.username)
+    page = queued[offset:] if limit is None else queued[offset : offset + limit]
+    return call.dialect.scheduled(page, offset, limit, len(queued))
+
+
+def delete_scheduled(call: Call) -> dict[str, Any]:
+    ids = call.dialect.delete_ids(call.body)
+    reports = gateway().sms.delete_scheduled(call.username, ids)
+    return call.dialect.deleted(reports, call.now)
+
+
+def incoming(call: Call) -> dict[str, Any]:
+    offset, limit = _paging(call)
+    replies, total = gateway().sms.take_replies(call.username, offset, limit)
+    return call.dialect.incoming(replies, offset, limit, total)
+
+
+def optouts(call: Call) -> dict[str, Any]:
+    return {
+        "incomingOptoutMessages": [
+            {
+                "incomingApiMessageId": o.reply_id,
+                "messageText": o.message if o.message is not None else MANUAL_OPT_OUT_TEXT,
+                "mobileNumber": o.number,
+                "receiveTime": minute_stamp(o.at),
+            }
+            for o in gateway().sms.opt_outs(call.username)
+        ]
+    }
+
+
+def shortcode_incoming(call: Call) -> dict[str, Any]:
+    offset, limit = _paging(call)
+    messages, total = gateway().sms.take_short_code_messages(call.username, offset, limit)
+    return {
+        **page_fields(offset, limit, total),
+        "shortcodeMessages": [
+            {
+                "incomingApiMessageId": m.id,
+                "messageText": m.message,
+                "mobileNumber": m.number,
+                "receiveTime": minute_stamp(m.received_at),
+            }
+            for m in messages
+        ],
+    }
+
+
+def balance(call: Call) -> dict[str, Any]:
+    return {"creditBalance": credits(gateway().sms.balance(call.username))}
+
+
+def transfer(call: Call) -> dict[str, Any]:
+    body = call.body
+    try:
+        moved = gateway().sms.transfer_credits(
+            call.username,
+            int(body["sendingAccountNumber"]),
+            int(body["receivingAccountNumber"]),
+            Decimal(int(body["transferQuantity"])),
+        )
+    except GatewayError as exc:
+        raise RestError(422, exc.message) from None
+    if not moved:
+        call.detail = "the sending account has too few credits"
+    return {"transferSuccessful": moved}
+
+
+def subaccounts(call: Call) -> dict[str, Any]:
+    return {
+        "subAccounts": [
+            {
+                "accountNumber": a.account_number,
+                "creditBalance": credits(a.credits),
+                "firstName": a.first_name,
+                "loginName": a.username,
+                "surname": a.surname,
+            }
+            for a in gateway().sms.sub_accounts(call.username)
+        ]
+    }
+
+
+def _op(name: str, method: str, path: str, handler: Any, spec: RestSpec, summary: str) -> Operation:
+    return Operation("rest", name, (REST_PREFIX + path,), (method,), handler, spec, summary)
+
+
+_BOTH_IDS = {"seed": "SeedMessageIds", "current": "ApiMessageIds"}
+
+OPERATIONS = (
+    _op(
+        "send",
+        "POST",
+        "/sms/outgoing/send",
+        send,
+        RestSpec({"seed": "SeedSendRequest", "current": "CurrentSendRequest"}, sniff=True),
+        "Send one message to up to 1000 recipients",
+    ),
+    _op(
+        "sendmulti",
+        "POST",
+        "/sms/outgoing/sendmulti",
+        send_multi,
+        RestSpec({"current": "CurrentSendMultiRequest"}, dialect="current"),
+        "Send several messages in one request",
+    ),
+    _op(
+        "status",
+        "POST",
+        "/sms/outgoing/status",
+        status,
+        RestSpec(_BOTH_IDS, invalid={"current": BAD_IDS}),
+        "Status of sent messages",
+    ),
+    _op(
+        "scheduled",
+        "GET",
+        "/sms/scheduled",
+        scheduled,
+        RestSpec(),
+        "Messages waiting in the queue",
+    ),
+    _op(
+        "delete_scheduled",
+        "POST",
+        "/sms/scheduled/delete",
+        delete_scheduled,
+        RestSpec(
+            {"seed": "SeedDeleteRequest", "current": "ApiMessageIds"}, invalid={"current": BAD_IDS}
+        ),
+        "Delete scheduled messages",
+    ),
+    _op("incoming", "GET", "/sms/incoming", incoming, RestSpec(), "Replies received"),
+    _op(
+        "optouts",
+        "GET",
+        "/sms/incoming/optout",
+        optouts,
+        RestSpec(dialect="current"),
+        "Numbers that opted out",
+    ),
+    _op(
+        "shortcode_incoming",
+        "GET",
+        "/shortcode/incoming",
+        shortcode_incoming,
+        RestSpec(dialect="current"),
+        "Messages to the account's short and long codes",
+    ),
+    _op("balance", "GET", "/credits/balance", balance, RestSpec(), "The credit balance"),
+    _op(
+        "transfer",
+        "POST",
+        "/credits/transfer",
+        transfer,
+        RestSpec({"current": "CreditTransferRequest"}, dialect="current"),
+        "Move credits between a main account and its sub-accounts",
+    ),
+    _op(
+        "subaccounts",
+        "GET",
+        "/subaccounts",
+        subaccounts,
+        RestSpec(dialect="current"),
+        "The account's sub-accounts",
+    ),
+)

@@ -1,0 +1,46 @@
+"""Moving credits inside one family: a main account and its sub-accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from winsms_emulator.domain.world import World
+from winsms_emulator.errors import Invalid, NotFound
+
+
+def transfer_credits(
+    world: World,
+    caller: str,
+    sending_account_number: int,
+    receiving_account_number: int,
+    amount: Decimal,
+    now: datetime,
+) -> bool:
+    """Move credits between a main account and its sub-accounts, or two of its sub-accounts.
+
+    A main account moves any family member's credits; a sub-account only its own. Raises
+    :class:`NotFound` for an unknown account number and :class:`Invalid` for one outside
+    the caller's family or a non-positive amount; ``False`` when the sender has too few.
+    """
+    asking = world.account(caller)
+    sender = world.account_numbered(sending_account_number)
+    receiver = world.account_numbered(receiving_account_number)
+    if sender is None:
+        raise NotFound(f"no account with number {sending_account_number}")
+    if receiver is None:
+        raise NotFound(f"no account with number {receiving_account_number}")
+    main = asking.parent or asking.username
+    family = {main} | {a.username for a in world.sub_accounts(main)}
+    allowed = family if asking.parent is None else {asking.username}
+    if sender.username not in allowed or receiver.username not in family:
+        raise Invalid("credits move only between a main account and its sub-accounts")
+    if sender is receiver:
+        raise Invalid("the sending and receiving accounts are the same")
+    if amount <= 0:
+        raise Invalid("the transfer quantity must be more than 0")
+    if sender.credits < amount:
+        return False
+    sender.charge(-amount, now, "transfer-out", None)
+    receiver.charge(amount, now, "transfer-in", None)
+    return True

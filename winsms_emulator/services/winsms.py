@@ -1,0 +1,143 @@
+"""The WinSMS operations every API surface serves: log in, send, status, delete a
+scheduled message, fetch replies and short-code messages, credits and sub-accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from winsms_emulator.domain.accounts import Account, OptOut, copy_account
+from winsms_emulator.domain.credits import transfer_credits
+from winsms_emulator.domain.handsets import take_pending
+from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
+from winsms_emulator.domain.messages import Message, MessageState
+from winsms_emulator.domain.results import DeleteReport, MessageResult, StatusResult
+from winsms_emulator.domain.sending import OutgoingMessage, submit
+from winsms_emulator.errors import DeleteResult, DeliveryStatus, StatusCode
+from winsms_emulator.services.core import Core
+
+#: IDs past this many in one status request are answered SKIPPED/108.
+MAX_STATUS_IDS = 1000
+
+
+class WinSms:
+    """The gateway's own operations, as any API surface calls them."""
+
+    def __init__(self, core: Core) -> None:
+        self._core = core
+
+    def authenticate(self, username: str, password: str) -> Account | None:
+        """The account with these credentials (a copy without its ledger), or ``None``."""
+        with self._core.session() as (world, _):
+            account = world.accounts.get(username)
+            if account is None or account.password != password:
+                return None
+            return copy_account(account, ledger=False)
+
+    def account_for_key(self, api_key: str) -> Account | None:
+        """The account whose API key is ``api_key`` (a copy without its ledger), or ``None``."""
+        with self._core.session() as (world, _):
+            account = world.account_for_key(api_key)
+            return copy_account(account, ledger=False) if account is not None else None
+
+    def rest_dialect_of(self, account: Account) -> str:
+        return account.rest_dialect or self._core.default_rest_dialect
+
+    def send(
+        self, username: str, messages: Sequence[OutgoingMessage], *, api: str = "service"
+    ) -> list[MessageResult]:
+        """Submit a batch; each recipient is judged by the send rules in document order."""
+        with self._core.session() as (world, now):
+            return submit(world, world.account(username), messages, now, api)
+
+    def status(self, username: str, message_ids: Sequence[int]) -> list[StatusResult]:
+        """The status of each ID, in request order; IDs past the 1000th are SKIPPED."""
+        with self._core.session() as (world, now):
+            world.account(username)
+            results = []
+            for index, message_id in enumerate(message_ids):
+                message = world.own_message(username, message_id)
+                if index >= MAX_STATUS_IDS:
+                    state = MessageState(DeliveryStatus.SKIPPED, StatusCode.SKIPPED, now)
+                    results.append(StatusResult(message_id, state))
+                elif message is None:
+                    state = MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+                    results.append(StatusResult(message_id, state))
+                else:
+                    results.append(
+                        StatusResult(
+                            message_id, message.state_at(now), message.number, message.cost
+                        )
+                    )
+            return results
+
+    def delete_scheduled(self, username: str, message_ids: Sequence[int]) -> list[DeleteReport]:
+        """Delete queued messages and refund them (Appendix C results, in request order)."""
+        with self._core.session() as (world, now):
+            account = world.account(username)
+            reports = []
+            for message_id in message_ids:
+                message = world.own_message(username, message_id)
+                if message is None or message.deleted_at is not None:
+                    gone = MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+                    reports.append(DeleteReport(message_id, DeleteResult.NOTFOUND, gone))
+                    continue
+                refund = Decimal(0)
+                if message.was_dispatched(now):
+                    result = DeleteResult.SENT
+                else:
+                    result = DeleteResult.DELETED
+                    refund = message.cost
+                    message.deleted_at = now
+                    if refund:
+                        account.charge(refund, now, "refund", message.id)
+                reports.append(
+                    DeleteReport(message_id, result, message.state_at(now), message.number, refund)
+                )
+            return reports
+
+    def scheduled(self, username: str) -> list[Message]:
+        """The account's messages still waiting in the queue, oldest ID first."""
+        with self._core.session() as (world, now):
+            return [m.copy() for m in world.outbox(username) if m.is_queued(now)]
+
+    def take_replies(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Reply], int]:
+        """Unreturned replies of the last 90 days, oldest first, skipping ``offset``; each is
+        returned once. Also how many were waiting."""
+        with self._core.session() as (world, now):
+            return take_pending(world.replies_of(username), now, offset, limit)
+
+    def take_short_code_messages(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[ShortCodeMessage], int]:
+        """Like :meth:`take_replies`, for messages to the account's short codes."""
+        with self._core.session() as (world, now):
+            return take_pending(world.short_code_messages_of(username), now, offset, limit)
+
+    def balance(self, username: str) -> Decimal:
+        with self._core.session() as (world, _):
+            return world.account(username).credits
+
+    def opt_outs(self, username: str) -> list[OptOut]:
+        with self._core.session() as (world, _):
+            return list(world.account(username).opt_outs.values())
+
+    def sub_accounts(self, username: str) -> list[Account]:
+        with self._core.session() as (world, _):
+            world.account(username)
+            return [copy_account(a, ledger=False) for a in world.sub_accounts(username)]
+
+    def transfer_credits(
+        self,
+        username: str,
+        sending_account_number: int,
+        receiving_account_number: int,
+        amount: Decimal,
+    ) -> bool:
+        """Move credits inside the caller's family (:func:`~domain.credits.transfer_credits`)."""
+        with self._core.session() as (world, now):
+            return transfer_credits(
+                world, username, sending_account_number, receiving_account_number, amount, now
+            )

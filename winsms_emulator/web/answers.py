@@ -1,0 +1,42 @@
+"""The answers every surface builds on: JSON, XML documents and the error formats.
+
+Each surface writes its own errors with these (REST v1's ``errorDetails``, the XML
+API's ``<Error>`` document); the control plane's are ``{"error": ...}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app
+from lxml import etree
+
+from winsms_emulator.errors import RequestError
+
+
+def json_response(status: int, body: Any) -> Response:
+    return current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
+    )
+
+
+def control_error(status: int, message: str) -> Response:
+    return current_app.response_class(
+        json.dumps({"error": message}), status=status, mimetype="application/json"
+    )
+
+
+def xml_response(root: etree._Element, status: int = 200) -> Response:
+    body = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return current_app.response_class(body, status=status, mimetype="text/xml")
+
+
+def xml_error(root_name: str, error: RequestError, status: int = 200) -> Response:
+    root = etree.Element(root_name)
+    etree.SubElement(root, "Error").text = error.value
+    return xml_response(root, status)
+
+
+def text_response(status: int, text: str) -> Response:
+    return current_app.response_class(text, status=status, mimetype="text/plain")

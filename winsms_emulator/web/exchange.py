@@ -1,0 +1,92 @@
+"""The record of one request on its way through: timed from its first hook, filled in by
+the surface that answers it, written to the request journal and the access log once the
+answer is ready, whichever surface (or error handler) made it."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from flask import Response, current_app, g, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RoutingException
+
+from winsms_emulator.journal import JournalEntry
+from winsms_emulator.operations import Operation
+from winsms_emulator.web.context import gateway, state
+
+#: One line per request: method, path, status, account, duration (INFO).
+ACCESS_LOG = logging.getLogger("winsms_emulator.access")
+
+
+@dataclass
+class Exchange:
+    """What the journal will say of one request."""
+
+    started: float
+    operation: Operation | None
+    account: str | None = None
+    outcome: str | None = None
+    violations: tuple[str, ...] = ()
+    detail: str = ""
+
+
+def current() -> Exchange:
+    found: Exchange = g.winsms_exchange
+    return found
+
+
+def begin() -> None:
+    """The first hook of every request: start its clock and find its operation (also for
+    a method the operation does not take, which is answered 405 in its surface's format)."""
+    started = time.perf_counter()
+    endpoint = request.endpoint
+    refused = request.routing_exception
+    if endpoint is None and isinstance(refused, MethodNotAllowed) and refused.valid_methods:
+        adapter = current_app.create_url_adapter(request)
+        with contextlib.suppress(HTTPException, RoutingException):
+            if adapter is not None:
+                endpoint = adapter.match(request.path, method=next(iter(refused.valid_methods)))[0]
+    g.winsms_exchange = Exchange(started, state().operations.get(str(endpoint)))
+
+
+def finish(response: Response) -> Response:
+    """The last hook: journal a WinSMS API request and log one line for every request."""
+    exchange: Exchange | None = g.get("winsms_exchange")
+    if exchange is None:  # an answer made before the first hook ran
+        return response
+    took = (time.perf_counter() - exchange.started) * 1000
+    operation = exchange.operation
+    if operation is not None:
+        gw = gateway()
+        gw.journal.record(
+            JournalEntry(
+                at=gw.now(),
+                method=request.method,
+                path=request.path,
+                api=operation.surface,
+                operation=operation.name,
+                account=exchange.account,
+                http_status=response.status_code,
+                outcome=exchange.outcome or _outcome_of(response.status_code),
+                violations=exchange.violations,
+                detail=exchange.detail,
+                duration_ms=round(took, 3),
+            )
+        )
+    if ACCESS_LOG.isEnabledFor(logging.INFO):
+        ACCESS_LOG.info(
+            "%s %s %s account=%s %.1fms",
+            request.method,
+            request.full_path.rstrip("?"),
+            response.status_code,
+            exchange.account or "-",
+            took,
+        )
+    return response
+
+
+def _outcome_of(status: int) -> str:
+    return "ok" if status < 400 else str(status)
