@@ -26,3 +26,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     _, test = _readme_commands()
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test in ci_lines
+
+
+def test_the_readmes_layout_names_every_module_of_the_package() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Development", 1)[1].split("```", 2)[1]
+    package = ROOT / "winsms_emulator"
+    for module in package.rglob("*.py"):
+        assert f" {module.name} " in layout or f" {module.name}\n" in layout, module
+        for folder in module.relative_to(package).parts[:-1]:
+            assert f" {folder}/" in layout, folder
