@@ -82,12 +82,13 @@ class ControlPlane:
 
     def quote(self, body: Any) -> Json:
         """What a text would cost: encoding, parts, length, and what forced UCS-2."""
-        data = only(body, ("message", "account", "max_parts"))
+        data = only(body, ("message", "account", "max_parts", "number"))
         account = data.get("account")
         if account is not None and not isinstance(account, str):
             raise Invalid("field 'account' must be a username")
         max_parts = field(data, "max_parts", int) if "max_parts" in data else MAX_PARTS
-        quote = self.gateway.accounts.quote(field(data, "message"), account, max_parts)
+        number = mobile_number(data["number"]) if data.get("number") is not None else None
+        quote = self.gateway.accounts.quote(field(data, "message"), account, max_parts, number)
         return quote_json(quote)
 
     def faults(self) -> list[Json]:

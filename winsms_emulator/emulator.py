@@ -150,9 +150,17 @@ class Emulator:
     def clear_faults(self) -> None:
         self.control.clear_faults()
 
-    def quote(self, message: str, account: str | None = None, max_parts: int = 6) -> Json:
-        """Encoding, parts, length and cost of a text, without sending it."""
-        return self.control.quote(_given(message=message, account=account, max_parts=max_parts))
+    def quote(
+        self,
+        message: str,
+        account: str | None = None,
+        max_parts: int = 6,
+        number: str | None = None,
+    ) -> Json:
+        """Encoding, parts (where each ends) and cost of a text, at the account's price for
+        ``number`` when given, without sending it."""
+        fields = _given(message=message, account=account, max_parts=max_parts, number=number)
+        return self.control.quote(fields)
 
     def now(self) -> datetime:
         return self.gateway.now()

@@ -140,6 +140,7 @@ def _world(r: Reader, now: datetime) -> World:
         world.add_account(account, now, origin=origins.get(account.username))
     for message in sorted(r.each("messages", message_from_state), key=lambda m: m.id):
         world.add_message(message)
+    world.forget_dispatched(now)  # a saved world had dispatched what was due by then
     for reply in r.each("replies", reply_from_state):
         world.add_reply(reply)
     for sc in r.each("short_code_messages", short_code_from_state):

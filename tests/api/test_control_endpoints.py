@@ -57,6 +57,7 @@ def test_a_new_account_gets_every_default_and_the_next_account_number(control: C
         "locked": False,
         "dnc_bypass": False,
         "price_per_part": 1.0,
+        "prices": {"": 1.0},
         "delivery_delay_seconds": 2.0,
         "short_codes": [],
         "rest_dialect": "seed",
@@ -88,7 +89,13 @@ def test_a_new_account_keeps_every_field_it_is_given(control: Control) -> None:
         "surname": "Potter",
     }
     created = control.post("/accounts", fields)
-    assert created == {**fields, "delivery_delay_seconds": 30.0, "parent": None, "opt_outs": []}
+    assert created == {
+        **fields,
+        "prices": {"": 0.35},
+        "delivery_delay_seconds": 30.0,
+        "parent": None,
+        "opt_outs": [],
+    }
 
 
 def test_a_sub_account_names_its_main_account(control: Control) -> None:

@@ -26,9 +26,13 @@ def test_a_gsm_text_is_counted_in_septets(control: Control) -> None:
         "length": 16,
         "cost": 1.0,
         "price_per_part": 1.0,
+        "number": None,
+        "prices": {"": 1.0},
         "ucs2_characters": [],
         "max_parts": 6,
         "fits": True,
+        "part_ends": [16],
+        "part_texts": ["Order 42 shipped"],
     }
 
 
@@ -50,9 +54,13 @@ def test_a_ucs2_text_is_counted_in_utf16_units(control: Control) -> None:
         "length": 8,
         "cost": 1.0,
         "price_per_part": 1.0,
+        "number": None,
+        "prices": {"": 1.0},
         "ucs2_characters": ["✓"],
         "max_parts": 6,
         "fits": True,
+        "part_ends": [8],
+        "part_texts": ["Thanks ✓"],
     }
     assert "septets" not in answer
 
@@ -135,3 +143,24 @@ def test_a_bad_max_parts_is_400(control: Control, max_parts: Any) -> None:
 
 def test_a_quote_without_a_message_is_400(control: Control) -> None:
     assert "message" in control.error("POST", "/quote", {"account": USER}, status=400)
+
+
+def test_the_quote_shows_where_each_part_ends_and_never_cuts_a_character(control: Control) -> None:
+    text = "a" * 152 + "€" + "a" * 152  # 306 septets, yet three parts: the € cannot be cut
+    answer = quote(control, text)
+    assert (answer["septets"], answer["parts"], answer["part_ends"]) == (306, 3, [152, 304, 305])
+    assert answer["part_texts"] == ["a" * 152, "€" + "a" * 151, "a"]
+    assert "".join(answer["part_texts"]) == text
+
+
+def test_the_quote_prices_a_destination_by_the_longest_matching_prefix(control: Control) -> None:
+    control.add_account("shop", prices={"": 1.0, "27": 1.3, "2782": 0.9})
+    assert quote(control, "hi", account="shop", number="27825550101")["price_per_part"] == 0.9
+    assert quote(control, "hi", account="shop", number="27835550101")["price_per_part"] == 1.3
+    answer = quote(control, "x" * 200, account="shop", number="447700900123")
+    assert (answer["price_per_part"], answer["cost"], answer["number"]) == (
+        1.0,
+        2.0,
+        "447700900123",
+    )
+    assert answer["prices"] == {"": 1.0, "27": 1.3, "2782": 0.9}

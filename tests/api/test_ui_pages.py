@@ -136,7 +136,8 @@ def test_replies_short_codes_opt_outs_dnc_and_blacklist_show(client: FlaskClient
     assert "reply #1" in html  # the opt-out, and how it came
     assert "27825550150" in html and "27825550666" in html
 
-    client.get("/api/rest/v1/sms/incoming", headers=KEY)
+    replies = "<WinSMS_Replies><User>hpotter</User><Password>w1Zard</Password></WinSMS_Replies>"
+    client.post("/api/xmlgetreplies.asp", data=replies)  # returned once, by the XML API
     reply = re.search(r'<tr data-reply-id="1".*?</tr>', page_text(client), re.S)
     assert reply is not None and "st-returned" in reply[0] and "not returned" not in reply[0]
 
@@ -347,3 +348,14 @@ def test_the_control_plane_headers_open_the_inbox_too(
 
 def test_without_an_admin_token_the_page_carries_none(client: FlaskClient) -> None:
     assert 'data-token=""' in page_text(client)
+
+
+def test_the_account_panel_shows_the_price_table_by_prefix() -> None:
+    client = create_app().test_client()
+    client.patch("/_emulator/accounts/hpotter", json={"prices": {"27": 1.3, "44": 2.5}})
+    html = page_text(client)
+    prices = re.search(r'<dd id="prices">(.*?)</dd>', html, re.S)
+    assert prices is not None
+    assert (
+        "1.00" in prices[1] and "+27…</code> 1.30" in prices[1] and "+44…</code> 2.50" in prices[1]
+    )

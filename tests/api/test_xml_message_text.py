@@ -109,3 +109,9 @@ def test_a_cdata_section_is_read_as_text_then_url_decoded(xml: XmlApi) -> None:
 
     assert root.findtext("SendResult/NumberID/ID") == "1"
     assert [m["message"] for m in xml.messages()] == ["Fish & Chips <3!"]
+
+
+def test_a_text_six_parts_long_by_count_but_seven_when_split_is_toolong(xml: XmlApi) -> None:
+    # 459 € signs are 918 septets; a part holds 76 of them without cutting one: 7 parts
+    assert xml.send_one("€" * 459, HARRY) == ["FAIL:TOOLONG"]
+    assert xml.send_one("€" * 456, HARRY) == ["1"]  # 6 parts of 76

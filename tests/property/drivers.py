@@ -100,7 +100,7 @@ class Sent:
 class StatusView:
     message_id: int
     status: str
-    code: int
+    code: int | None  # None: this API does not say (the current shape's SENDINGFAILED)
     minute: str  # ccyymmddhhmm SAST of the status time
 
 
@@ -120,6 +120,16 @@ class Inbound:
     minute: str
     sent_message_id: int | None = None  # replies only
     code: str | None = None  # short-code messages, where the API says
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a fetch of replies or short-code messages answered. ``listing``: a REST
+    listing (every item of the last 90 days, nothing consumed), else the XML API's
+    fetch (each item once)."""
+
+    items: list[Inbound]
+    listing: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,8 +162,8 @@ class Driver(Protocol):
     def send(self, username: str, batch: Batch) -> list[list[Sent]]: ...
     def status(self, username: str, ids: Sequence[int]) -> list[StatusView]: ...
     def delete(self, username: str, ids: Sequence[int]) -> list[DeleteView]: ...
-    def fetch_replies(self, username: str) -> list[Inbound]: ...
-    def fetch_sc(self, username: str) -> list[Inbound]: ...
+    def fetch_replies(self, username: str) -> Fetched: ...
+    def fetch_sc(self, username: str) -> Fetched: ...
     def inject_reply(self, number: str, text: str) -> InjectedReply | None: ...
     def inject_sc(self, code: str, number: str, text: str) -> bool: ...
     def advance(self, seconds: int) -> None: ...
@@ -244,17 +254,21 @@ class GatewayDriver:
             for r in self.gateway.sms.delete_scheduled(username, list(ids))
         ]
 
-    def fetch_replies(self, username: str) -> list[Inbound]:
-        return [
-            Inbound(r.number, r.message, minute_stamp(r.received_at), r.sent_message_id)
-            for r in self.gateway.sms.take_replies(username)[0]
-        ]
+    def fetch_replies(self, username: str) -> Fetched:
+        return Fetched(
+            [
+                Inbound(r.number, r.message, minute_stamp(r.received_at), r.sent_message_id)
+                for r in self.gateway.sms.take_replies(username)[0]
+            ]
+        )
 
-    def fetch_sc(self, username: str) -> list[Inbound]:
-        return [
-            Inbound(m.number, m.message, minute_stamp(m.received_at), code=m.code)
-            for m in self.gateway.sms.take_short_code_messages(username)[0]
-        ]
+    def fetch_sc(self, username: str) -> Fetched:
+        return Fetched(
+            [
+                Inbound(m.number, m.message, minute_stamp(m.received_at), code=m.code)
+                for m in self.gateway.sms.take_short_code_messages(username)[0]
+            ]
+        )
 
     def inject_reply(self, number: str, text: str) -> InjectedReply | None:
         try:
@@ -674,29 +688,33 @@ class XmlDriver(_HttpDriver):
             for s in root.findall("DeleteStatus")
         ]
 
-    def fetch_replies(self, username: str) -> list[Inbound]:
+    def fetch_replies(self, username: str) -> Fetched:
         root = self._post("xmlgetreplies", E.WinSMS_Replies(*self._login(username)))
-        return [
-            Inbound(
-                r.findtext("CLI") or "",
-                r.findtext("Message") or "",
-                r.findtext("DateReceived") or "",
-                int(r.findtext("SentMessageID") or "0"),
-            )
-            for r in root.findall("Reply")
-        ]
+        return Fetched(
+            [
+                Inbound(
+                    r.findtext("CLI") or "",
+                    r.findtext("Message") or "",
+                    r.findtext("DateReceived") or "",
+                    int(r.findtext("SentMessageID") or "0"),
+                )
+                for r in root.findall("Reply")
+            ]
+        )
 
-    def fetch_sc(self, username: str) -> list[Inbound]:
+    def fetch_sc(self, username: str) -> Fetched:
         root = self._post("xmlgetscmessages", E.WinSMS_SCmessages(*self._login(username)))
-        return [
-            Inbound(
-                m.findtext("CLI") or "",
-                m.findtext("Message") or "",
-                m.findtext("DateReceived") or "",
-                code=m.findtext("SC") or "",
-            )
-            for m in root.findall("SCmessage")
-        ]
+        return Fetched(
+            [
+                Inbound(
+                    m.findtext("CLI") or "",
+                    m.findtext("Message") or "",
+                    m.findtext("DateReceived") or "",
+                    code=m.findtext("SC") or "",
+                )
+                for m in root.findall("SCmessage")
+            ]
+        )
 
 
 # -- (c) REST v1, either shape ------------------------------------------------------------------
@@ -707,8 +725,12 @@ _CURRENT_STATUS = {
     "SENT": (DeliveryStatus.SENT.value, 105),
     "INQUEUE": (DeliveryStatus.NOTFOUND.value, -1),
     "NOTFOUND": (DeliveryStatus.NOTFOUND.value, -2),
+    # refused at dispatch: the current shape names the failure, not its Appendix B code
+    "SENDINGFAILED": (DeliveryStatus.SENDINGFAILED.value, None),
 }
 _SEED_STATUS = {0: "DELIVERED", 105: "SENT", -1: "NOTFOUND", -2: "NOTFOUND"}
+#: The codes of messages refused at dispatch (the seed shape gives the code, not the status).
+_REFUSED = {202: "SENDINGFAILED", 212: "SENDINGFAILED", 213: "SENDINGFAILED", 214: "SENDINGFAILED"}
 
 
 class RestDriver(_HttpDriver):
@@ -831,7 +853,7 @@ class RestDriver(_HttpDriver):
             return out
         for item in data["messages"]:
             code = item["statusErrorCode"]
-            status = _SEED_STATUS.get(code, f"?{code}")
+            status = _SEED_STATUS.get(code) or _REFUSED.get(code, f"?{code}")
             assert item["statusDelivered"] == (status == "DELIVERED"), item
             out.append(StatusView(item["serverMessageId"], status, code, str(item["statusTime"])))
         return out
@@ -857,27 +879,54 @@ class RestDriver(_HttpDriver):
             for item in data["messages"]
         ]
 
-    def fetch_replies(self, username: str) -> list[Inbound]:
-        data = self._call("GET", "/sms/incoming", username)
-        if self.dialect == "current":
-            assert data["resultsOffset"] == 0 and data["resultsLimit"] == 100, data
-            return [
+    def fetch_replies(self, username: str) -> Fetched:
+        """The listing of replies (REST consumes nothing), in pages of two in the current
+        shape, as a client following the document's paging loop reads it."""
+        if self.dialect != "current":
+            data = self._call("GET", "/sms/incoming", username)
+            return Fetched(
+                [
+                    Inbound(
+                        m["mobileNumber"],
+                        m["messageText"],
+                        str(m["statusTime"]),
+                        m["serverMessageId"],
+                    )
+                    for m in data["messages"]
+                ],
+                listing=True,
+            )
+        pages = self._pages("/sms/incoming", "incomingMessages", username)
+        return Fetched(
+            [
                 Inbound(
                     m["mobileNumber"], m["messageText"], m["receiveTime"], m["outgoingApiMessageId"]
                 )
-                for m in data["incomingMessages"]
-            ]
-        return [
-            Inbound(m["mobileNumber"], m["messageText"], str(m["statusTime"]), m["serverMessageId"])
-            for m in data["messages"]
-        ]
+                for m in pages
+            ],
+            listing=True,
+        )
 
-    def fetch_sc(self, username: str) -> list[Inbound]:
-        data = self._call("GET", "/shortcode/incoming", username)
-        return [
-            Inbound(m["mobileNumber"], m["messageText"], m["receiveTime"])
-            for m in data["shortcodeMessages"]
-        ]
+    def fetch_sc(self, username: str) -> Fetched:
+        pages = self._pages("/shortcode/incoming", "shortcodeMessages", username)
+        return Fetched(
+            [Inbound(m["mobileNumber"], m["messageText"], m["receiveTime"]) for m in pages],
+            listing=True,
+        )
+
+    def _pages(self, path: str, key: str, username: str) -> list[dict[str, Any]]:
+        """Every item of a listing, read two at a time; the total must not move."""
+        items: list[dict[str, Any]] = []
+        totals = set()
+        while True:
+            query = {"offset": str(len(items)), "limit": "2"}
+            data = self._call("GET", path, username, query=query)
+            totals.add(data["resultsTotalAvailable"])
+            items.extend(data[key])
+            if len(data[key]) < 2:
+                break
+        assert len(totals) == 1 and totals == {len(items)}, (path, totals, len(items))
+        return items
 
     def api_balance(self, username: str) -> Decimal | None:
         return _exact(self._call("GET", "/credits/balance", username)["creditBalance"])
@@ -915,10 +964,10 @@ class MixedDriver(_HttpDriver):
     def delete(self, username: str, ids: Sequence[int]) -> list[DeleteView]:
         return self._next().delete(username, ids)
 
-    def fetch_replies(self, username: str) -> list[Inbound]:
+    def fetch_replies(self, username: str) -> Fetched:
         return self._next().fetch_replies(username)
 
-    def fetch_sc(self, username: str) -> list[Inbound]:
+    def fetch_sc(self, username: str) -> Fetched:
         return self._next().fetch_sc(username)
 
     def api_balance(self, username: str) -> Decimal | None:

@@ -8,7 +8,6 @@ guide, so a mistake in the emulator's domain code cannot hide in the model.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,9 +40,22 @@ def text_units(text: str) -> tuple[str, int]:
 
 
 def text_parts(text: str) -> int:
+    """The parts a handset reassembles: one when the whole fits; else parts of at most 153
+    septets / 67 units, a character never cut in two (an escape or surrogate pair moves
+    whole to the next part)."""
     encoding, units = text_units(text)
     single, multi = (160, 153) if encoding == "GSM" else (70, 67)
-    return 1 if units <= single else math.ceil(units / multi)
+    if units <= single:
+        return 1
+    sizes = [
+        text_units(ch)[1] if encoding == "GSM" else len(ch.encode("utf-16-le")) // 2 for ch in text
+    ]
+    parts, room = 1, multi
+    for size in sizes:
+        if size > room:
+            parts, room = parts + 1, multi
+        room -= size
+    return parts
 
 
 # -- recipients -------------------------------------------------------------------------------
@@ -129,6 +141,9 @@ class ModelMessage:
     delay: timedelta
     confirmation: bool = False
     deleted: bool = False
+    #: checked again at dispatch: immediate sends are checked when submitted
+    checked: bool = True
+    refused: int | None = None  # the Appendix B code it was refused with at dispatch
 
     def delivered_at(self) -> datetime:
         return self.dispatch + self.delay
@@ -141,12 +156,14 @@ class ModelMessage:
             return "NOTFOUND", -1, now
         if now - self.dispatch > STATUS_WINDOW:
             return "NOTFOUND", -2, now
+        if self.refused is not None:
+            return "SENDINGFAILED", self.refused, self.dispatch
         if now >= self.delivered_at():
             return "DELIVERED", 0, self.delivered_at()
         return "SENT", 105, self.dispatch
 
     def dispatched(self, now: datetime) -> bool:
-        return not self.deleted and now >= self.dispatch
+        return not self.deleted and self.refused is None and now >= self.dispatch
 
 
 @dataclass
@@ -212,6 +229,42 @@ class Model:
         if message is None or message.account != username:
             return "NOTFOUND", -2, self.now
         return message.status(self.now)
+
+    def dispatch_until(self, until: datetime) -> list[ModelMessage]:
+        """Dispatch the queued messages due by ``until``, in time order, each checked again
+        as the world stands (nothing changes while the clock moves): account locked 202,
+        opted out 212, blacklisted 214, on the DNC list without a bypass 213. A refused one
+        is refunded. Returns the refused ones."""
+        due = sorted(
+            (m for m in self.messages.values() if not m.checked and not m.deleted),
+            key=lambda m: (m.dispatch, m.id),
+        )
+        refused = []
+        for message in due:
+            if message.dispatch > until:
+                break
+            message.checked = True
+            acct = self.accounts[message.account]
+            number = message.number
+            if acct.locked:
+                message.refused = 202
+            elif number in acct.opted_out:
+                message.refused = 212
+            elif number in self.blacklist:
+                message.refused = 214
+            elif number in self.dnc and not acct.dnc_bypass:
+                message.refused = 213
+            if message.refused is not None:
+                acct.balance += message.cost
+                acct.refunds += message.cost
+                refused.append(message)
+        return refused
+
+    def recent(self, items: list[ModelInbound], username: str) -> list[ModelInbound]:
+        """A REST listing: every item of the last 90 days, returned or not, oldest first."""
+        return [
+            i for i in items if i.account == username and self.now - i.received <= INBOUND_WINDOW
+        ]
 
     def reply_route(self, number: str) -> ModelMessage | None:
         """The message a reply from ``number`` answers: the one most recently sent

@@ -158,11 +158,11 @@ def test_sends_status_clock_replies_and_resets_at_once(live: tuple[Emulator, str
     emulator, url = live
     epochs = Epochs()
     guard = threading.Lock()
-    sent: dict[int, list[int]] = {}  # epoch -> message IDs
-    fetched: dict[int, list[int]] = {}  # epoch -> incoming message IDs
+    sent: dict[int, list[Any]] = {}  # epoch -> message IDs
+    fetched: dict[int, list[Any]] = {}  # epoch -> the texts of the replies returned
     balances: list[float] = []
 
-    def record(into: dict[int, list[int]], epoch: int | None, values: list[int]) -> None:
+    def record(into: dict[int, list[Any]], epoch: int | None, values: list[Any]) -> None:
         if epoch is not None:
             with guard:
                 into.setdefault(epoch, []).extend(values)
@@ -195,22 +195,20 @@ def test_sends_status_clock_replies_and_resets_at_once(live: tuple[Emulator, str
         response = no_server_error(
             session.post(
                 f"{url}/_emulator/replies",
-                json={"from": f"27825500{i % 10:03d}", "message": "Hello"},
+                json={"from": f"27825500{i % 10:03d}", "message": f"Hello {index}-{i}"},
                 timeout=30,
             )
         )
         assert response.status_code in (201, 409), response.text
         before = epochs.snapshot()
+        # the XML API returns each reply once (REST's incoming is a listing)
+        document = E.WinSMS_Replies(E.User("racer"), E.Password("pw"))
         response = no_server_error(
-            session.get(
-                f"{url}/api/rest/v1/sms/incoming",
-                headers={"Authorization": KEY},
-                timeout=30,
-            )
+            session.post(f"{url}/api/xmlgetreplies.asp", data=etree.tostring(document), timeout=30)
         )
         assert response.status_code == 200, response.text
-        ids = [m["incomingApiMessageId"] for m in response.json()["incomingMessages"]]
-        record(fetched, epochs.epoch_of(before, epochs.snapshot()), ids)
+        texts = [m.text for m in etree.fromstring(response.content).iter("Message")]
+        record(fetched, epochs.epoch_of(before, epochs.snapshot()), texts)
 
     def balance_watcher(session: requests.Session, index: int, i: int) -> None:
         response = no_server_error(

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from winsms_emulator.domain.encoding import Encoding, TextInfo, analyse
+from winsms_emulator.domain.encoding import Encoding, TextInfo, analyse, parts_of
 
 #: Not in the GSM default alphabet nor its extension table ('Ç' is; 'ç' is not).
 NON_GSM = "ç"
@@ -80,10 +80,12 @@ def test_an_extension_character_can_push_a_text_over_the_single_part_limit() -> 
     assert_info(analyse(gsm(159) + "€"), Encoding.GSM, 161, 2)
 
 
-def test_459_euro_signs_are_918_septets_and_fit_460_do_not() -> None:
-    assert analyse("€" * 459).fits() is True
-    assert_info(analyse("€" * 460), Encoding.GSM, 920, 7)
-    assert analyse("€" * 460).fits() is False
+def test_456_euro_signs_fit_six_parts_and_457_do_not() -> None:
+    # a part of 153 septets holds 76 escape pairs (152 septets): no pair is cut in two
+    assert_info(analyse("€" * 456), Encoding.GSM, 912, 6)
+    assert analyse("€" * 456).fits() is True
+    assert_info(analyse("€" * 457), Encoding.GSM, 914, 7)
+    assert analyse("€" * 457).fits() is False
 
 
 # -- UCS-2 ----------------------------------------------------------------------------
@@ -146,10 +148,12 @@ def test_35_emoji_are_70_units_in_one_part_and_one_more_character_makes_two() ->
     assert_info(analyse(EMOJI * 35 + "a"), Encoding.UCS2, 71, 2)
 
 
-def test_201_emoji_fit_and_202_are_too_long() -> None:
-    assert analyse(EMOJI * 201).fits() is True
-    assert_info(analyse(EMOJI * 202), Encoding.UCS2, 404, 7)
-    assert analyse(EMOJI * 202).fits() is False
+def test_198_emoji_fit_six_parts_and_199_are_too_long() -> None:
+    # a part of 67 units holds 33 surrogate pairs (66 units): no pair is cut in two
+    assert_info(analyse(EMOJI * 198), Encoding.UCS2, 396, 6)
+    assert analyse(EMOJI * 198).fits() is True
+    assert_info(analyse(EMOJI * 199), Encoding.UCS2, 398, 7)
+    assert analyse(EMOJI * 199).fits() is False
 
 
 # -- fits() and cost ---------------------------------------------------------------------
@@ -176,3 +180,33 @@ def test_cost_is_an_exact_decimal() -> None:
     cost = analyse(gsm(918)).cost(Decimal("0.1"))
     assert isinstance(cost, Decimal)
     assert cost == Decimal("0.6")
+
+
+# -- a real split: a character never straddles two parts ---------------------------------------
+
+
+def test_an_escape_pair_that_would_straddle_moves_whole_to_the_next_part() -> None:
+    # 152 + 2 + 152 septets: 306 would fit two parts of 153, but the € cannot be cut
+    text = "a" * 152 + "€" + "a" * 152
+    assert_info(analyse(text), Encoding.GSM, 306, 3)
+    assert parts_of(text) == ["a" * 152, "€" + "a" * 151, "a"]
+
+
+def test_a_surrogate_pair_that_would_straddle_moves_whole_to_the_next_part() -> None:
+    text = "ж" * 66 + "😀" + "ж" * 66  # 66 + 2 + 66 = 134 units
+    assert_info(analyse(text), Encoding.UCS2, 134, 3)
+    assert parts_of(text) == ["ж" * 66, "😀" + "ж" * 65, "ж"]
+
+
+def test_text_that_fits_six_parts_by_count_but_not_by_split_is_too_long() -> None:
+    # 459 € signs are 918 septets: six parts by count, but each part holds 76 of them
+    text = "€" * 459
+    info = analyse(text)
+    assert (info.length, info.parts, info.fits()) == (918, 7, False)
+    assert [len(p) for p in parts_of(text)] == [76, 76, 76, 76, 76, 76, 3]
+
+
+def test_part_ends_are_character_offsets_and_the_last_is_the_length() -> None:
+    text = "x" * 161
+    assert analyse(text).part_ends == (153, 161)
+    assert analyse("").part_ends == ()

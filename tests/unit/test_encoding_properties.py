@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from winsms_emulator.domain.encoding import Encoding, analyse
+from winsms_emulator.domain.encoding import Encoding, analyse, parts_of
 
 # GSM 03.38, written out independently of the code under test: the default
 # alphabet in table order (0x1B, the escape, is not a character) ...
@@ -43,12 +43,28 @@ def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def expected_gsm_parts(septets: int) -> int:
-    return 1 if septets <= 160 else math.ceil(septets / 153)
+def size_of(char: str, encoding: Encoding) -> int:
+    if encoding is Encoding.GSM:
+        return 2 if char in GSM_EXTENSION else 1
+    return len(char.encode("utf-16-le")) // 2
 
 
-def expected_ucs2_parts(units: int) -> int:
-    return 1 if units <= 70 else math.ceil(units / 67)
+def expected_pieces(text: str, encoding: Encoding) -> list[str]:
+    """A handset's split, written out again: one part when the whole fits, else parts of
+    at most 153 septets / 67 units, and a character never cut in two."""
+    single, limit = (160, 153) if encoding is Encoding.GSM else (70, 67)
+    if sum(size_of(c, encoding) for c in text) <= single:
+        return [text] if text else []
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        taken, room = 0, limit
+        while taken < len(rest) and size_of(rest[taken], encoding) <= room:
+            room -= size_of(rest[taken], encoding)
+            taken += 1
+        pieces.append(rest[:taken])
+        rest = rest[taken:]
+    return pieces
 
 
 def test_the_tables_here_are_the_127_basic_and_10_extension_characters() -> None:
@@ -66,7 +82,9 @@ def test_gsm_text_counts_basic_characters_once_and_extension_characters_twice(
     )
     assert info.encoding is Encoding.GSM
     assert info.length == septets
-    assert info.parts == expected_gsm_parts(septets)
+    assert parts_of(text) == expected_pieces(text, Encoding.GSM)
+    assert info.parts == len(expected_pieces(text, Encoding.GSM))
+    assert math.ceil(septets / 153) <= info.parts <= max(1, math.ceil(septets / 152))
     assert info.ucs2_characters == ()
 
 
@@ -76,7 +94,8 @@ def test_text_with_any_non_gsm_character_is_ucs2_counted_in_utf16_units(text: st
     units = utf16_units(text)
     assert info.encoding is Encoding.UCS2
     assert info.length == units
-    assert info.parts == expected_ucs2_parts(units)
+    assert parts_of(text) == expected_pieces(text, Encoding.UCS2)
+    assert info.parts == len(expected_pieces(text, Encoding.UCS2))
     assert set(info.ucs2_characters) == {c for c in text if c not in GSM_ALL}
 
 

@@ -52,7 +52,7 @@ class Account:
     own_numbers: tuple[str, ...] = ()
     locked: bool = False
     dnc_bypass: bool = False
-    price_per_part: Decimal = DEFAULT_PRICE_PER_PART
+    price_per_part: Decimal = DEFAULT_PRICE_PER_PART  # the default price, for any destination
     delivery_delay_seconds: float = DEFAULT_DELIVERY_DELAY_SECONDS
     short_codes: tuple[str, ...] = ()
     rest_dialect: str | None = None
@@ -60,8 +60,26 @@ class Account:
     account_number: int = 0
     first_name: str = ""
     surname: str = ""
+    #: price per part by calling-code prefix (digits); the longest matching prefix wins,
+    #: and a number no prefix matches costs ``price_per_part`` (the table's ``""`` entry)
+    prices: dict[str, Decimal] = field(default_factory=dict)
     opt_outs: dict[str, OptOut] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
+
+    def price_for(self, number: str) -> Decimal:
+        """The price per part of a message to ``number``: the longest prefix's, else the
+        default."""
+        prices = self.prices
+        if prices:
+            for length in range(len(number), 0, -1):
+                found = prices.get(number[:length])
+                if found is not None:
+                    return found
+        return self.price_per_part
+
+    def price_table(self) -> dict[str, Decimal]:
+        """The whole table: ``""`` (the default) first, then the prefixes."""
+        return {"": self.price_per_part, **dict(sorted(self.prices.items()))}
 
     def can_afford(self, cost: Decimal) -> bool:
         return self.credits >= cost
@@ -86,5 +104,6 @@ def copy_account(account: Account, *, ledger: bool = True) -> Account:
     return dataclasses.replace(
         account,
         opt_outs=dict(account.opt_outs),
+        prices=dict(account.prices),
         ledger=list(account.ledger) if ledger else [],
     )

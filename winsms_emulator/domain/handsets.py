@@ -92,3 +92,13 @@ def take_pending(
     for item in chosen:
         item.returned_at = now
     return [dataclasses.replace(item) for item in chosen], len(pending)
+
+
+def listing(
+    items: Sequence[Inbound], now: datetime, offset: int = 0, limit: int | None = None
+) -> tuple[list[Inbound], int]:
+    """Every item of the last 90 days, oldest first, returned or not, from ``offset``;
+    nothing is marked returned. Also how many there are in all."""
+    recent = [item for item in items if item.is_recent(now)]
+    chosen = recent[offset:] if limit is None else recent[offset : offset + limit]
+    return [dataclasses.replace(item) for item in chosen], len(recent)

@@ -23,8 +23,11 @@ class Reply:
     opt_out: bool = False
     returned_at: datetime | None = None
 
+    def is_recent(self, now: datetime) -> bool:
+        return now - self.received_at <= INBOUND_WINDOW
+
     def is_pending(self, now: datetime) -> bool:
-        return self.returned_at is None and now - self.received_at <= INBOUND_WINDOW
+        return self.returned_at is None and self.is_recent(now)
 
     def copy(self) -> Reply:
         return dataclasses.replace(self)
@@ -42,8 +45,11 @@ class ShortCodeMessage:
     received_at: datetime
     returned_at: datetime | None = None
 
+    def is_recent(self, now: datetime) -> bool:
+        return now - self.received_at <= INBOUND_WINDOW
+
     def is_pending(self, now: datetime) -> bool:
-        return self.returned_at is None and now - self.received_at <= INBOUND_WINDOW
+        return self.returned_at is None and self.is_recent(now)
 
     def copy(self) -> ShortCodeMessage:
         return dataclasses.replace(self)

@@ -89,6 +89,8 @@ class Message:
     client_message_id: str | None = None
     api: str = "service"  # which API sent it: xml, rest, control, optout-confirmation
     deleted_at: datetime | None = None
+    #: the Appendix B code a queued message was refused with at its dispatch time
+    refused: StatusCode | None = None
 
     def copy(self) -> Message:
         """A copy a caller may keep: later changes to the message do not show in it."""
@@ -102,7 +104,8 @@ class Message:
         return self.deleted_at is None and now < self.dispatch_at
 
     def was_dispatched(self, now: datetime) -> bool:
-        return self.deleted_at is None and now >= self.dispatch_at
+        """Whether the message went out (it was not deleted, nor refused at dispatch)."""
+        return self.deleted_at is None and self.refused is None and now >= self.dispatch_at
 
     def state_at(self, now: datetime) -> MessageState:
         """The status the gateway reports for this message at ``now``."""
@@ -112,6 +115,8 @@ class Message:
             return MessageState(DeliveryStatus.NOTFOUND, StatusCode.IN_QUEUE, now)
         if now - self.dispatch_at > STATUS_WINDOW:
             return MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
+        if self.refused is not None:
+            return MessageState(DeliveryStatus.SENDINGFAILED, self.refused, self.dispatch_at)
         if now >= self.final_at:
             final = self.outcome
             at = self.dispatch_at if final.status is DeliveryStatus.SENT else self.final_at
@@ -136,6 +141,13 @@ class Message:
             return events
         if now < self.dispatch_at:
             return events
+        if self.refused is not None:
+            events.append(
+                TimelineEvent(
+                    self.dispatch_at, "refused", DeliveryStatus.SENDINGFAILED, self.refused
+                )
+            )
+            return events + self._expiry(now)
         events.append(
             TimelineEvent(
                 self.dispatch_at,
@@ -154,13 +166,16 @@ class Message:
                 DeliveryStatus.SENDINGFAILED: "failed",
             }.get(final.status, "report")
             events.append(TimelineEvent(self.final_at, name, final.status, final.code))
-        if now - self.dispatch_at > STATUS_WINDOW:
-            events.append(
-                TimelineEvent(
-                    self.dispatch_at + STATUS_WINDOW,
-                    "expired",
-                    DeliveryStatus.NOTFOUND,
-                    StatusCode.NOT_FOUND,
-                )
+        return events + self._expiry(now)
+
+    def _expiry(self, now: datetime) -> list[TimelineEvent]:
+        if now - self.dispatch_at <= STATUS_WINDOW:
+            return []
+        return [
+            TimelineEvent(
+                self.dispatch_at + STATUS_WINDOW,
+                "expired",
+                DeliveryStatus.NOTFOUND,
+                StatusCode.NOT_FOUND,
             )
-        return events
+        ]

@@ -60,12 +60,15 @@ class DeleteReport:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """What a text would cost an account, without sending it."""
+    """What a text would cost an account (to ``number``, when given), without sending it."""
 
+    text: str
     info: TextInfo
-    price_per_part: Decimal
+    price_per_part: Decimal  # for ``number``, or the default
     cost: Decimal
     max_parts: int
+    number: str | None
+    prices: dict[str, Decimal]  # the account's whole price table
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,15 @@ from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, SendOu
 
 #: No more than 1000 recipients in one request, across all its messages.
 MAX_RECIPIENTS_PER_REQUEST = 1000
+#: The codes a queued message can be refused with at its dispatch time.
+DISPATCH_REFUSALS = frozenset(
+    {
+        StatusCode.ACCOUNT_LOCKED,
+        StatusCode.OPTED_OUT,
+        StatusCode.BLACKLISTED,
+        StatusCode.UNKNOWN_FAILURE,
+    }
+)
 
 
 class TooManyRecipients(GatewayError):
@@ -108,11 +117,11 @@ def submit(
             raise Invalid("a scheduled time must carry its UTC offset")
         info = analyse(message.text) if message.text is not None else None
         dispatch_at = now if wanted is None or wanted <= now else wanted
-        cost = info.cost(account.price_per_part) if info is not None else Decimal(0)
         recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
         row = []
         for recipient in recipients:
             number = (recipient.number or "").strip()
+            cost = info.cost(account.price_for(number)) if info is not None else Decimal(0)
             outcome = recipient_outcome(
                 account, message, info, number, cost, blacklist=world.blacklist, dnc=world.dnc
             )
@@ -186,3 +195,39 @@ def create_message(
         account.charge(-cost, now, "send", message_id)
     world.add_message(message)
     return message
+
+
+def dispatch_refusal(world: World, message: Message) -> StatusCode | None:
+    """Whether a queued message is refused at its dispatch time, checked again in this
+    order: account locked (202), the number opted out of the account since (212),
+    blacklisted since (214), put on the DNC list since without a bypass (213)."""
+    account = world.account(message.account)
+    number = message.number
+    if account.locked:
+        return StatusCode.ACCOUNT_LOCKED
+    if account.has_opted_out(number):
+        return StatusCode.OPTED_OUT
+    if number in world.blacklist:
+        return StatusCode.BLACKLISTED
+    if number in world.dnc and not account.dnc_bypass:
+        return StatusCode.UNKNOWN_FAILURE
+    return None
+
+
+def dispatch_due(world: World, now: datetime) -> list[Message]:
+    """Dispatch every queued message due by ``now``, in time order, each checked again as
+    the world stands; a refused one never goes out and its cost is refunded (the ledger
+    entry, dated at the dispatch time, says why). Returns the messages dispatched or
+    refused. The gateway does this before anything reads or changes the world, so no
+    answer depends on when it is asked."""
+    handled = []
+    for message in world.due(now):
+        refusal = dispatch_refusal(world, message)
+        if refusal is not None:
+            message.refused = refusal
+            if message.cost:
+                account = world.account(message.account)
+                reason = f"refused at dispatch: {refusal.description}"
+                account.charge(message.cost, message.dispatch_at, reason, message.id)
+        handled.append(message)
+    return handled

@@ -10,6 +10,7 @@ parent, an unknown REST dialect) is refused the same way whichever door it comes
 from __future__ import annotations
 
 import dataclasses
+import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,7 @@ UPDATABLE = frozenset(
         "locked",
         "dnc_bypass",
         "price_per_part",
+        "prices",
         "delivery_delay_seconds",
         "short_codes",
         "rest_dialect",
@@ -57,6 +59,8 @@ class World:
     messages: dict[int, Message] = field(default_factory=dict)
     outboxes: dict[str, list[int]] = field(default_factory=dict)  # username -> message IDs
     sent_to: dict[str, list[int]] = field(default_factory=dict)  # number -> message IDs
+    #: scheduled messages not yet dispatched, as a heap of (dispatch time, ID)
+    queue: list[tuple[datetime, int]] = field(default_factory=list)
     replies: dict[str, list[Reply]] = field(default_factory=dict)  # username -> replies
     short_code_messages: dict[str, list[ShortCodeMessage]] = field(default_factory=dict)
     dnc: set[str] = field(default_factory=set)
@@ -209,6 +213,24 @@ class World:
         self.outboxes.setdefault(message.account, []).append(message.id)
         self.sent_to.setdefault(message.number, []).append(message.id)
         self.next_message_id = max(self.next_message_id, message.id + 1)
+        if message.scheduled and message.deleted_at is None and message.refused is None:
+            heapq.heappush(self.queue, (message.dispatch_at, message.id))
+
+    def forget_dispatched(self, now: datetime) -> None:
+        """Drop from the queue what was due by ``now`` (a restored world, whose due
+        messages were dispatched before it was saved)."""
+        self.queue = [(at, i) for at, i in self.queue if at > now]
+        heapq.heapify(self.queue)
+
+    def due(self, now: datetime) -> Iterator[Message]:
+        """Take the queued messages due by ``now`` off the queue, in dispatch order (the
+        lower ID first on a tie), skipping deleted and forgotten ones."""
+        queue = self.queue
+        while queue and queue[0][0] <= now:
+            at, message_id = heapq.heappop(queue)
+            message = self.messages.get(message_id)
+            if message is not None and message.deleted_at is None and message.dispatch_at == at:
+                yield message
 
     def outbox(self, username: str) -> Iterator[Message]:
         """The account's messages, oldest ID first."""

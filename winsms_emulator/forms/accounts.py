@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, OptOut
 from winsms_emulator.domain.messages import MAX_DELAY_SECONDS
 from winsms_emulator.errors import Invalid
-from winsms_emulator.forms.values import digits_list, iso, to_decimal
+from winsms_emulator.forms.values import digits_list, is_digits, iso, to_decimal
 
 #: The account the emulator starts with when no accounts file is given: the
 #: guide's own examples (user hpotter, password w1Zard) work as they are.
@@ -37,6 +38,7 @@ ACCOUNT_FIELDS = frozenset(
         "short_codes",
         "credits",
         "price_per_part",
+        "prices",
         "delivery_delay_seconds",
         "rest_dialect",
         "parent",
@@ -68,6 +70,8 @@ def _read(name: str, value: Any) -> Any:
         if delay > MAX_DELAY_SECONDS:
             raise Invalid(f"{name} must be at most {MAX_DELAY_SECONDS} (a year)")
         return float(delay)
+    if name == "prices":
+        return _prices(value)
     if name == "rest_dialect":
         if value is not None and value not in REST_DIALECTS:
             raise Invalid(f"rest_dialect must be one of {', '.join(REST_DIALECTS)}")
@@ -82,9 +86,25 @@ def _read(name: str, value: Any) -> Any:
     return value
 
 
+def _prices(value: Any) -> dict[str, Decimal]:
+    """A price table: calling-code prefix (digits, or ``""`` for the default) to a price."""
+    if not isinstance(value, dict):
+        raise Invalid("prices must be an object of calling-code prefix to price per part")
+    table = {}
+    for prefix, price in value.items():
+        if prefix != "" and not is_digits(prefix):
+            raise Invalid(f'prices: {prefix!r} is not a calling-code prefix (digits, or "")')
+        table[prefix] = to_decimal(price, f"prices[{prefix!r}]")
+    return table
+
+
 def account_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Check and convert account fields from JSON; unknown fields are refused, and
-    without ``partial`` the required ones must be there."""
+    without ``partial`` the required ones must be there.
+
+    ``prices`` holds the prefixes' prices; its ``""`` entry is ``price_per_part`` (the
+    default), and giving both with different values is refused.
+    """
     if not isinstance(data, Mapping):
         raise Invalid("an account must be a JSON object")
     unknown = set(data) - ACCOUNT_FIELDS
@@ -94,7 +114,13 @@ def account_fields(data: Mapping[str, Any], *, partial: bool = False) -> dict[st
         missing = [name for name in _REQUIRED if name not in data]
         if missing:
             raise Invalid(f"missing account field(s): {', '.join(missing)}")
-    return {name: _read(name, value) for name, value in data.items()}
+    fields = {name: _read(name, value) for name, value in data.items()}
+    prices = fields.get("prices")
+    if prices is not None and "" in prices:
+        default = prices.pop("")
+        if fields.setdefault("price_per_part", default) != default:
+            raise Invalid('price_per_part and prices[""] are the same price: give one of them')
+    return fields
 
 
 def account_from_json(data: Mapping[str, Any]) -> Account:
@@ -123,6 +149,7 @@ def account_json(account: Account, server_dialect: str) -> dict[str, Any]:
         "locked": account.locked,
         "dnc_bypass": account.dnc_bypass,
         "price_per_part": float(account.price_per_part),
+        "prices": {prefix: float(price) for prefix, price in account.price_table().items()},
         "delivery_delay_seconds": account.delivery_delay_seconds,
         "short_codes": list(account.short_codes),
         "rest_dialect": account.rest_dialect or server_dialect,

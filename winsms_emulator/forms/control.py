@@ -133,9 +133,13 @@ def quote_json(quote: Quote) -> dict[str, Any]:
         "length": info.length,
         "cost": float(quote.cost),
         "price_per_part": float(quote.price_per_part),
+        "number": quote.number,
+        "prices": {prefix: float(price) for prefix, price in quote.prices.items()},
         "ucs2_characters": list(info.ucs2_characters),
         "max_parts": quote.max_parts,
         "fits": info.fits(quote.max_parts),
+        "part_ends": list(info.part_ends),
+        "part_texts": info.pieces(quote.text),
     }
 
 

@@ -14,6 +14,7 @@ from winsms_emulator.domain.accounts import MAX_AMOUNT, Account, LedgerEntry, Op
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import MAX_DELAY_SECONDS, FinalOutcome, Message
+from winsms_emulator.domain.sending import DISPATCH_REFUSALS
 from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
 from winsms_emulator.faults import Fault
 from winsms_emulator.forms.accounts import ACCOUNT_FIELDS, account_fields
@@ -41,6 +42,7 @@ def account_to_state(account: Account) -> dict[str, Any]:
         "locked": account.locked,
         "dnc_bypass": account.dnc_bypass,
         "price_per_part": str(account.price_per_part),
+        "prices": {prefix: str(price) for prefix, price in account.price_table().items()},
         "delivery_delay_seconds": account.delivery_delay_seconds,
         "short_codes": list(account.short_codes),
         "rest_dialect": account.rest_dialect,
@@ -93,6 +95,7 @@ def message_to_state(m: Message) -> dict[str, Any]:
         "client_message_id": m.client_message_id,
         "api": m.api,
         "deleted_at": _time(m.deleted_at),
+        "refused": int(m.refused) if m.refused is not None else None,
     }
 
 
@@ -237,7 +240,7 @@ _LEDGER_FIELDS = frozenset({"at", "amount", "reason", "message_id"})
 _OUTCOME_FIELDS = frozenset({"status", "status_code", "after_seconds", "number"})
 _MESSAGE_FIELDS = frozenset(
     {"id", "account", "number", "text", "cost", "submitted_at", "dispatch_at", "scheduled"}
-    | {"outcome", "client_message_id", "api", "deleted_at"}
+    | {"outcome", "client_message_id", "api", "deleted_at", "refused"}
 )
 _REPLY_FIELDS = frozenset(
     {"id", "account", "from", "message", "received_at", "sent_message_id", "opt_out"}
@@ -311,7 +314,18 @@ def message_from_state(data: Any, where: str) -> Message:
         client_message_id=r.text("client_message_id", None),
         api=r.text("api", "service"),
         deleted_at=r.time("deleted_at", None),
+        refused=_refusal(r),
     )
+
+
+def _refusal(r: Reader) -> StatusCode | None:
+    value = r.whole("refused", None)
+    if value is None:
+        return None
+    code = StatusCode.lookup(value)
+    if code is None or code not in DISPATCH_REFUSALS:
+        raise Invalid(f"state: {r.where}.refused is not a code a message is refused with")
+    return code
 
 
 def reply_from_state(data: Any, where: str) -> Reply:

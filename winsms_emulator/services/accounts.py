@@ -101,11 +101,26 @@ class Accounts:
             if world.account(username).opt_outs.pop(number, None) is None:
                 raise NotFound(f"{number} has not opted out of {username!r}")
 
-    def quote(self, text: str, username: str | None = None, max_parts: int = MAX_PARTS) -> Quote:
-        """Encoding, parts and cost of ``text`` at the account's price (1.0 with none)."""
+    def quote(
+        self,
+        text: str,
+        username: str | None = None,
+        max_parts: int = MAX_PARTS,
+        number: str | None = None,
+    ) -> Quote:
+        """Encoding, parts (where each ends) and cost of ``text``: at the account's price for
+        ``number`` (its default price with no number; 1.0 with no account)."""
         if not 1 <= max_parts <= MAX_PARTS:
             raise Invalid(f"max_parts must be between 1 and {MAX_PARTS}")
+        if number is not None:
+            require_digits(number)
         info = analyse(text)
         with self._core.session() as (world, _):
-            price = world.account(username).price_per_part if username else DEFAULT_PRICE_PER_PART
-        return Quote(info, price, info.cost(price), max_parts)
+            if username is None:
+                table = {"": DEFAULT_PRICE_PER_PART}
+                price = DEFAULT_PRICE_PER_PART
+            else:
+                account = world.account(username)
+                table = account.price_table()
+                price = account.price_for(number) if number else account.price_per_part
+        return Quote(text, info, price, info.cost(price), max_parts, number, table)

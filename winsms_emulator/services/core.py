@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from winsms_emulator.clock import Clock
+from winsms_emulator.domain.sending import dispatch_due
 from winsms_emulator.domain.world import World
 from winsms_emulator.journal import Journal
 from winsms_emulator.state import Start
@@ -43,6 +44,9 @@ class Core:
 
     @contextmanager
     def session(self) -> Iterator[tuple[World, datetime]]:
-        """The world and the time, under the lock, for one consistent step."""
+        """The world and the time, under the lock, for one consistent step. Queued
+        messages that fell due are dispatched first, in time order."""
         with self.lock:
-            yield self.world, self.clock.now()
+            now = self.clock.now()
+            dispatch_due(self.world, now)
+            yield self.world, now

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from winsms_emulator.domain.accounts import Account, OptOut, copy_account
 from winsms_emulator.domain.credits import transfer_credits
-from winsms_emulator.domain.handsets import take_pending
+from winsms_emulator.domain.handsets import listing, take_pending
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import Message, MessageState
 from winsms_emulator.domain.results import DeleteReport, MessageResult, StatusResult
@@ -83,7 +83,7 @@ class WinSms:
                     reports.append(DeleteReport(message_id, DeleteResult.NOTFOUND, gone))
                     continue
                 refund = Decimal(0)
-                if message.was_dispatched(now):
+                if not message.is_queued(now):  # sent, or refused (and refunded) at dispatch
                     result = DeleteResult.SENT
                 else:
                     result = DeleteResult.DELETED
@@ -115,6 +115,21 @@ class WinSms:
         """Like :meth:`take_replies`, for messages to the account's short codes."""
         with self._core.session() as (world, now):
             return take_pending(world.short_code_messages_of(username), now, offset, limit)
+
+    def list_replies(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[Reply], int]:
+        """Every reply of the last 90 days, oldest first, from ``offset``; reading them
+        consumes nothing. Also how many there are."""
+        with self._core.session() as (world, now):
+            return listing(world.replies_of(username), now, offset, limit)
+
+    def list_short_code_messages(
+        self, username: str, offset: int = 0, limit: int | None = None
+    ) -> tuple[list[ShortCodeMessage], int]:
+        """Like :meth:`list_replies`, for messages to the account's short codes."""
+        with self._core.session() as (world, now):
+            return listing(world.short_code_messages_of(username), now, offset, limit)
 
     def balance(self, username: str) -> Decimal:
         with self._core.session() as (world, _):

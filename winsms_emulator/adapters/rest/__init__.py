@@ -16,15 +16,8 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from winsms_emulator.adapters.rest.operations import OPERATIONS
-from winsms_emulator.adapters.rest.pipeline import (
-    REST_PREFIX,
-    claims,
-    error,
-    openapi,
-    rest_error,
-    run,
-    who,
-)
+from winsms_emulator.adapters.rest.pipeline import REST_PREFIX, claims, error, rest_error, run, who
+from winsms_emulator.adapters.rest.validation import openapi
 from winsms_emulator.operations import Surface
 from winsms_emulator.web.answers import json_response
 

@@ -14,10 +14,11 @@ from winsms_emulator.adapters.rest.current import outgoing as current_outgoing
 from winsms_emulator.adapters.rest.current import recipient
 from winsms_emulator.adapters.rest.dialect import RestError, credits, page_fields
 from winsms_emulator.adapters.rest.pipeline import REST_PREFIX, Call, RestSpec
+from winsms_emulator.adapters.rest.validation import field_error, show
+from winsms_emulator.domain.credits import TransferRefused
 from winsms_emulator.domain.results import MessageResult
 from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, TooManyRecipients
-from winsms_emulator.errors import GatewayError
 from winsms_emulator.operations import Operation
 from winsms_emulator.web.context import gateway
 
@@ -28,15 +29,16 @@ MANUAL_OPT_OUT_TEXT = "* MANUALLY ADDED BY USER *"
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _scheduled(value: Any) -> datetime | None:
+def _scheduled(value: Any, nested: bool = False) -> datetime | None:
+    """A send's ``scheduledTime``: a string, or an integer as the 2019 document typed it."""
     if value in (None, "", 0):
         return None
     moment = parse_minute_stamp(str(value))
     if moment is None:
         raise RestError(
             422,
-            f"There is an error in the 'scheduledTime' field: {value!r} is not a date "
-            "and time in the format YYYYMMDDHHmm (SAST).",
+            field_error("scheduledTime", nested),
+            detail=f"scheduledTime: {show(value)} is not a date and time YYYYMMDDHHmm (SAST)",
         )
     return moment
 
@@ -64,15 +66,11 @@ def _paging(call: Call) -> tuple[int, int | None]:
     return offset, limit
 
 
-def _send(call: Call, messages: list[OutgoingMessage]) -> list[MessageResult]:
+def _send(call: Call, messages: list[OutgoingMessage], nested: bool) -> list[MessageResult]:
     try:
         return gateway().sms.send(call.username, messages, api="rest")
     except TooManyRecipients as exc:
-        raise RestError(
-            422,
-            "There is an error in the 'recipients' array of one or more messageDetails "
-            f"objects: {exc.message}",
-        ) from None
+        raise RestError(422, field_error("recipients", nested), detail=exc.message) from None
 
 
 # -- the operations ----------------------------------------------------------------------------
@@ -80,14 +78,16 @@ def _send(call: Call, messages: list[OutgoingMessage]) -> list[MessageResult]:
 
 def send(call: Call) -> dict[str, Any]:
     message = call.dialect.outgoing(call.body, _scheduled(call.body.get("scheduledTime")))
-    (result,) = _send(call, [message])
+    (result,) = _send(call, [message], nested=False)
     return call.dialect.sent(result, message.scheduled_for is not None)
 
 
 def send_multi(call: Call) -> dict[str, Any]:
     items = call.body["messages"]
-    outgoing = [current_outgoing(item, _scheduled(item.get("scheduledTime"))) for item in items]
-    results = _send(call, outgoing)
+    outgoing = [
+        current_outgoing(item, _scheduled(item.get("scheduledTime"), nested=True)) for item in items
+    ]
+    results = _send(call, outgoing, nested=True)
     return {
         "messages": [
             {
@@ -121,7 +121,7 @@ def delete_scheduled(call: Call) -> dict[str, Any]:
 
 def incoming(call: Call) -> dict[str, Any]:
     offset, limit = _paging(call)
-    replies, total = gateway().sms.take_replies(call.username, offset, limit)
+    replies, total = gateway().sms.list_replies(call.username, offset, limit)
     return call.dialect.incoming(replies, offset, limit, total)
 
 
@@ -141,7 +141,7 @@ def optouts(call: Call) -> dict[str, Any]:
 
 def shortcode_incoming(call: Call) -> dict[str, Any]:
     offset, limit = _paging(call)
-    messages, total = gateway().sms.take_short_code_messages(call.username, offset, limit)
+    messages, total = gateway().sms.list_short_code_messages(call.username, offset, limit)
     return {
         **page_fields(offset, limit, total),
         "shortcodeMessages": [
@@ -169,8 +169,8 @@ def transfer(call: Call) -> dict[str, Any]:
             int(body["receivingAccountNumber"]),
             Decimal(int(body["transferQuantity"])),
         )
-    except GatewayError as exc:
-        raise RestError(422, exc.message) from None
+    except TransferRefused as exc:
+        raise RestError(422, field_error(exc.field), detail=exc.message) from None
     if not moved:
         call.detail = "the sending account has too few credits"
     return {"transferSuccessful": moved}
