@@ -194,12 +194,17 @@ class Answer:
     status: int
     body: Any
     schema: str  # the component the body matched, e.g. "SeedSendResponse"
+    detail: str = ""  # the X-Emulator-Detail header: exactly what was wrong
 
     @property
     def message(self) -> str:
         """The ``errorMessage`` of an error answer (``authError`` of a seed 401)."""
         text: str = self.body.get("errorMessage", self.body.get("authError"))
         return text
+
+
+#: The header that says exactly what was wrong with a refused request.
+DETAIL = "X-Emulator-Detail"
 
 
 @dataclass
@@ -263,7 +268,7 @@ class Rest:
         expected = response_schema(method, path, response.status_code)
         name = matching_component(expected, body, f"the {response.status_code} answer")
         assert body["statusCode"] == response.status_code, body
-        answer = Answer(response.status_code, body, name)
+        answer = Answer(response.status_code, body, name, response.headers.get(DETAIL, ""))
         if status is not None:
             assert answer.status == status, (answer.status, body)
         if schema is not None:

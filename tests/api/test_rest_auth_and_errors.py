@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from rest_helpers import (
@@ -20,6 +21,8 @@ from rest_helpers import (
     make_current,
     make_rest,
 )
+
+from winsms_emulator import EmulatorConfig, create_app
 
 UNKNOWN_KEY = (
     "The API Key in the 'AUTHORIZATION' header is not valid. "
@@ -430,3 +433,45 @@ def test_a_refused_rest_request_is_journaled_with_its_status_and_reason() -> Non
         422,
     )
     assert entry["outcome"].startswith("422 There is an error in the 'recipients' array")
+
+
+# -- an unknown key is answered in the shape the request implies ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/sms/incoming?offset=0&limit=10", None),
+        ("GET", "/sms/scheduled?limit=5", None),
+        ("POST", "/sms/outgoing/send", {"message": "Hi", "recipients": [{"mobileNumber": N1}]}),
+        ("POST", "/sms/outgoing/send", {"message": "Hi", "maxSegments": 2}),
+        ("GET", "/subaccounts", None),
+    ],
+)
+def test_on_a_seed_server_a_plainly_current_request_gets_the_current_401(
+    method: str, path: str, body: Any
+) -> None:
+    client = create_app().test_client()  # the server's default shape is seed
+    answer = client.open(
+        f"/api/rest/v1{path}", method=method, json=body, headers={"Authorization": "nope"}
+    )
+    assert answer.status_code == 401
+    assert "errorMessage" in answer.get_json() and "authResult" not in answer.get_json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/sms/outgoing/send", {"message": "Hi", "mobileNumbers": [{"mobileNumber": N1}]}),
+        ("POST", "/sms/scheduled/delete", {"messages": [{"serverMessageId": 1}]}),
+    ],
+)
+def test_on_a_current_server_a_plainly_seed_request_gets_the_seed_401(
+    method: str, path: str, body: Any
+) -> None:
+    client = create_app(config=EmulatorConfig(rest_dialect="current")).test_client()
+    answer = client.open(
+        f"/api/rest/v1{path}", method=method, json=body, headers={"Authorization": "nope"}
+    )
+    assert answer.status_code == 401
+    assert answer.get_json()["authResult"] is False and "errorMessage" not in answer.get_json()

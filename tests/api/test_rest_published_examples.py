@@ -164,9 +164,9 @@ def test_the_seed_send_example_is_refused_400_for_its_scheduled_time_of_119() ->
         "timeStamp": START_STAMP,
         "version": "1.0",
         "statusCode": 400,
-        "errorMessage": "There is an error in the 'scheduledTime' field: 119 is not a date and "
-        "time in the format YYYYMMDDHHmm (SAST).",
+        "errorMessage": "There is an error in the 'scheduledTime' field.",
     }
+    assert answer.detail == "scheduledTime: 119 is not a date and time YYYYMMDDHHmm (SAST)"
     assert rest.account()["credits"] == 1000.0
     assert rest.control("GET", "/accounts/hpotter/messages")["messages"] == []
     assert rest.journal()[-1]["http_status"] == 400

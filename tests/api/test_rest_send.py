@@ -426,7 +426,7 @@ def test_the_seed_shape_allows_up_to_six_parts(text: str, accepted: bool, cost: 
 INVALID_SENDS: list[tuple[str, dict[str, Any], str]] = [
     ("blank message", {"message": "", "R": [{"mobileNumber": N1}]}, "'message' field"),
     ("white space", {"message": " \t\n", "R": [{"mobileNumber": N1}]}, "'message' field"),
-    ("no message", {"R": [{"mobileNumber": N1}]}, "request body"),
+    ("no message", {"R": [{"mobileNumber": N1}]}, "'message' field"),
     ("empty list", {"message": "Hi", "R": []}, "array"),
     ("blank number", {"message": "Hi", "R": [{"mobileNumber": ""}]}, "array"),
     ("no number", {"message": "Hi", "R": [{"clientMessageId": "x"}]}, "array"),
@@ -488,10 +488,8 @@ def test_an_impossible_seed_scheduled_time_is_400(value: int) -> None:
 
     answer = rest.post(SEND, body, status=400, schema="ErrorDetails")
 
-    assert answer.message == (
-        f"There is an error in the 'scheduledTime' field: {value} is not a date and time "
-        "in the format YYYYMMDDHHmm (SAST)."
-    )
+    assert answer.message == "There is an error in the 'scheduledTime' field."
+    assert answer.detail == f"scheduledTime: {value} is not a date and time YYYYMMDDHHmm (SAST)"
 
 
 def test_a_future_current_send_is_queued_and_charged_at_submit() -> None:
@@ -745,3 +743,93 @@ def test_the_current_documents_sendmulti_example_gets_its_example_results() -> N
             },
         ],
     }
+
+
+@pytest.mark.parametrize("path", [SEND, MULTI])
+def test_an_integer_scheduled_time_is_accepted_as_the_2019_document_typed_it(path: str) -> None:
+    """The PHP SDK (its model types scheduledTime as int) and connectors built on WinSMS's
+    2019 OpenAPI document send a JSON number."""
+    rest = make_current()
+    details = {
+        "message": "Later",
+        "recipients": [{"mobileNumber": N1}],
+        "scheduledTime": 202501011000,
+    }
+    body = details if path == SEND else {"messages": [details]}
+
+    answer = rest.post(path, body, valid_request=False, status=200)
+
+    recipients = (
+        answer.body["recipients"] if path == SEND else answer.body["messages"][0]["recipients"]
+    )
+    assert [(r["accepted"], r["scheduledTime"]) for r in recipients] == [(True, "202501011000")]
+    [queued] = rest.control("GET", f"/accounts/{USER}/messages")["messages"]
+    assert queued["scheduled_for"] == "2025-01-01T10:00:00+02:00"
+
+
+@pytest.mark.parametrize("value", [202513011200, 20250101, -202501011000])
+def test_an_impossible_integer_scheduled_time_is_422(value: int) -> None:
+    rest = make_current()
+    body = {"message": "Hi", "recipients": [{"mobileNumber": N1}], "scheduledTime": value}
+
+    answer = rest.post(SEND, body, valid_request=False, status=422)
+
+    assert answer.message == "There is an error in the 'scheduledTime' field."
+    assert str(value) in answer.detail
+    assert rest.balance() == 1000.0
+
+
+# -- the document's words for an invalid request -------------------------------------------------
+
+
+def test_1001_recipients_get_the_documents_words_and_the_detail_goes_to_a_header() -> None:
+    rest = make_current()
+    body = {"message": "Hi", "recipients": [{"mobileNumber": N1}] * 1001}
+
+    answer = rest.post(SEND, body, valid_request=False, status=422)
+
+    assert answer.message == "There is an error in the 'recipients' array."
+    assert answer.detail == "recipients: 1001 items; at most 1000 are allowed"
+    assert rest.journal()[-1]["detail"] == answer.detail
+
+
+def test_1001_recipients_over_several_messages_name_the_message_details() -> None:
+    rest = make_current()
+    details = {"message": "Hi", "recipients": [{"mobileNumber": N1}] * 500}
+    body = {"messages": [details, details, {**details, "recipients": [{"mobileNumber": N2}]}]}
+
+    answer = rest.post(MULTI, body, valid_request=False, status=422)
+
+    assert answer.message == (
+        "There is an error in the 'recipients' array of one or more messageDetails objects."
+    )
+    assert "1001 recipients" in answer.detail
+
+
+def test_a_null_max_segments_is_said_in_jsons_words() -> None:
+    rest = make_current()
+    body = {"message": "Hi", "recipients": [{"mobileNumber": N1}], "maxSegments": None}
+
+    answer = rest.post(SEND, body, valid_request=False, status=422)
+
+    assert answer.message == "There is an error in the 'maxSegments' field."
+    assert answer.detail == "maxSegments: null is not of type integer"
+    assert "None" not in str(rest.journal()[-1])
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"recipients": [{"mobileNumber": N1}]}, "'message' field"),
+        ({"message": 5, "recipients": [{"mobileNumber": N1}]}, "'message' field"),
+        ({"message": "Hi"}, "'recipients' array"),
+        ({"message": "Hi", "recipients": [{"mobileNumber": ""}]}, "'recipients' array"),
+        ({"message": "Hi", "recipients": "27825550101"}, "'recipients' array"),
+        ({"message": "Hi", "recipients": [], "maxSegments": 9}, "'recipients' array"),
+        ([], "request body"),
+    ],
+)
+def test_every_invalid_send_answers_one_of_the_documents_sentences(body: Any, where: str) -> None:
+    answer = make_current().post(SEND, body, valid_request=False, status=422)
+    assert answer.message == f"There is an error in the {where}."
+    assert answer.detail and answer.detail not in answer.message

@@ -320,14 +320,20 @@ def test_current_status_with_an_id_that_is_not_a_whole_number_is_422(body: Any) 
 
 @pytest.mark.parametrize(
     ("body", "named"),
-    [([1, "a"], "'[1]' field"), (["1"], "'[0]' field"), ([], "request body"), ({"a": 1}, "body")],
+    [
+        ([1, "a"], '[1]: "a" is not of type integer'),
+        (["1"], '[0]: "1" is not of type integer'),
+        ([], "the body: 0 items; at least 1 are allowed"),
+        ({"a": 1}, "the body: "),
+    ],
 )
-def test_seed_status_with_a_bad_id_is_400_naming_it(body: Any, named: str) -> None:
+def test_seed_status_with_a_bad_id_is_400_and_the_detail_names_it(body: Any, named: str) -> None:
     rest = make_rest()
 
     answer = rest.post(STATUS, body, valid_request=False, status=400, schema="ErrorDetails")
 
-    assert named in answer.message, answer.message
+    assert answer.message == "There is an error in the request body."
+    assert answer.detail.startswith(named), answer.detail
 
 
 # -- the scheduled queue ----------------------------------------------------------------------

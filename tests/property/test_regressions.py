@@ -134,6 +134,9 @@ def test_rest_send_to_a_blank_mobile_number_is_an_invalid_field(
     )
 
     assert answer.status_code == status, answer.get_json()
-    assert "mobileNumber" in answer.get_json()["errorMessage"]
+    assert "'recipients' array" in answer.get_json()["errorMessage"] or (
+        "'mobileNumbers' array" in answer.get_json()["errorMessage"]
+    )
+    assert "mobileNumber" in answer.headers["X-Emulator-Detail"]
     assert client.get("/_emulator/state").get_json() == before
     assert Decimal(str(emulator.balance("u"))) == Decimal(1000)

@@ -24,13 +24,17 @@ REST_VERSION = "1.0"
 
 
 class RestError(Exception):
-    """An error answer: ``status`` and the documented message."""
+    """An error answer: ``status`` and the documented message; ``detail`` says exactly
+    what was wrong (for the journal and the ``X-Emulator-Detail`` header, never the body)."""
 
-    def __init__(self, status: int, message: str, violations: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, status: int, message: str, violations: tuple[str, ...] = (), detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.violations = violations
+        self.detail = detail
 
 
 def credits(amount: Decimal) -> float:

@@ -11,25 +11,24 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from flask import Response, request
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from winsms_emulator.adapters.rest.current import Current
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_details
 from winsms_emulator.adapters.rest.seed import Seed
+from winsms_emulator.adapters.rest.validation import validate
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.operations import Operation
-from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
 from winsms_emulator.web.context import config, gateway
 
 REST_PREFIX = "/api/rest/v1"
+#: Says exactly what was wrong with a refused request (the body keeps the document's words).
+DETAIL_HEADER = "X-Emulator-Detail"
 DIALECTS: dict[str, Dialect] = {d.name: d for d in (Seed(), Current())}
 CURRENT = DIALECTS["current"]
 
@@ -54,7 +53,8 @@ class RestSpec:
     ``schemas`` names the request body's OpenAPI component per shape (no body: empty);
     ``invalid`` the documented message for an invalid body per shape, where the
     document has one; ``dialect`` fixes the shape (operations only the current document
-    has); ``sniff`` lets the body's own keys choose the shape (a send).
+    has); ``sniff`` lets the shape the body implies answer the request whatever the
+    account's setting (a send).
     """
 
     schemas: Mapping[str, str] = field(default_factory=dict)
@@ -84,39 +84,6 @@ class Call:
     def username(self) -> str:
         assert self.account is not None
         return self.account.username
-
-
-class OpenApi:
-    """The emulator's OpenAPI document and a validator per component schema."""
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        components = document["components"]["schemas"]
-
-        def inline(node: Any) -> Any:
-            # the components refer to each other without cycles, so every $ref can be
-            # written out in place once: validation then never looks a reference up
-            if isinstance(node, dict):
-                if set(node) == {"$ref"}:
-                    return inline(components[node["$ref"].rsplit("/", 1)[1]])
-                return {key: inline(value) for key, value in node.items()}
-            if isinstance(node, list):
-                return [inline(value) for value in node]
-            return node
-
-        self.validators = {
-            name: Draft202012Validator(inline(schema)) for name, schema in components.items()
-        }
-
-    def check(self, schema: str, data: Any) -> list[ValidationError]:
-        return list(self.validators[schema].iter_errors(data))
-
-
-@cache
-def openapi() -> OpenApi:
-    """The REST document, read and compiled once per process (it never changes)."""
-    path = schemas_dir() / "rest-v1.openapi.json"
-    return OpenApi(json.loads(path.read_text(encoding="utf-8")))
 
 
 # -- reading the request -----------------------------------------------------------------
@@ -175,39 +142,26 @@ def too_large() -> RestError:
     )
 
 
-def validate(schema: str, data: Any, message: str | None = None) -> None:
-    """Check ``data`` against an OpenAPI component: 422 naming what is wrong."""
-    errors = openapi().check(schema, data)
-    if not errors:
-        return
-    violations = tuple(_describe(e) for e in errors[:20])
-    raise RestError(422, message or _describe(best_match(errors)), violations)
+#: Body keys only one shape has.
+_CURRENT_KEYS = frozenset({"recipients", "maxSegments"})
+_SEED_KEYS = frozenset({"mobileNumbers"})
 
 
-def _describe(error: ValidationError) -> str:
-    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-    path = path.lstrip(".")
-    if not path:
-        return f"There is an error in the request body: {error.message}"
-    names = [p for p in error.absolute_path if isinstance(p, str)]
-    if names[:2] == ["messages", "recipients"]:
-        return (
-            "There is an error in the 'recipients' array of one or more messageDetails "
-            f"objects: {path}: {error.message}"
-        )
-    top = names[0] if names else ""
-    if top in ("recipients", "mobileNumbers", "messages"):
-        return f"There is an error in the '{top}' array: {path}: {error.message}"
-    return f"There is an error in the '{path}' field: {error.message}"
-
-
-def sniffed_dialect(body: Any) -> Dialect | None:
-    """The shape a send body speaks by its own keys, if it says."""
+def implied_dialect(body: Any, query: Mapping[str, str]) -> Dialect | None:
+    """The shape a request speaks by itself, if it says: a body with ``recipients`` (or
+    ``maxSegments``) or a listing asked with ``offset``/``limit`` is current; a body with
+    ``mobileNumbers``, or the seed delete example's ``messages`` of ``serverMessageId``,
+    is seed."""
     if isinstance(body, dict):
-        if "recipients" in body:
+        if body.keys() & _CURRENT_KEYS:
             return CURRENT
-        if "mobileNumbers" in body:
+        if body.keys() & _SEED_KEYS:
             return DIALECTS["seed"]
+        items = body.get("messages")
+        if isinstance(items, list) and items and isinstance(items[0], dict):
+            return DIALECTS["seed"] if "serverMessageId" in items[0] else None
+    if "offset" in query or "limit" in query:
+        return CURRENT
     return None
 
 
@@ -225,12 +179,13 @@ def run(operation: Operation) -> Response:
     try:
         if spec.reads_body and (request.content_length or 0) > config().rest_max_body_bytes:
             raise too_large()
-        # a send's own shape decides, even for a 401, so peek at its body first
-        sniffed = sniffed_dialect(peek_json(call)) if spec.sniff else None
-        call.dialect = fixed or sniffed or call.dialect
+        # with no account to ask yet (a 401), the shape the request implies answers
+        implied = implied_dialect(peek_json(call) if spec.reads_body else None, request.args)
+        call.dialect = fixed or implied or call.dialect
         call.account = _authenticate()
         record.account = call.account.username
-        if fixed is None and sniffed is None:
+        if fixed is None and not (spec.sniff and implied is not None):
+            # the account's shape, unless a send's body says its own
             call.dialect = DIALECTS[gw.sms.rest_dialect_of(call.account)]
         if spec.reads_body:
             call.body = _read_json(call)
@@ -240,6 +195,7 @@ def run(operation: Operation) -> Response:
         record.outcome = "ok"
     except RestError as exc:
         call.violations = exc.violations
+        call.detail = exc.detail or call.detail
         response = error_response(call, exc)
         record.outcome = f"{response.status_code} {exc.message}"
     record.violations = call.violations
@@ -251,8 +207,20 @@ def error_response(call: Call, error: RestError) -> Response:
     dialect = call.dialect
     status = dialect.invalid_status if error.status == 422 else error.status
     if status == 401:
-        return json_response(401, dialect.unauthorised(call.now, error.message))
-    return json_response(status, dialect.error(call.now, status, error.message))
+        response = json_response(401, dialect.unauthorised(call.now, error.message))
+    else:
+        response = json_response(status, dialect.error(call.now, status, error.message))
+    if error.detail:
+        response.headers[DETAIL_HEADER] = header_value(error.detail)
+    return response
+
+
+def header_value(text: str) -> str:
+    """``text`` as an HTTP header can carry it: ASCII (other characters as ``\\uXXXX``),
+    one line, at most 1000 characters."""
+    line = " ".join(text.split())
+    escaped = line.encode("ascii", "backslashreplace").decode("ascii")
+    return escaped if len(escaped) <= 1000 else escaped[:997] + "..."
 
 
 def error(exc: HTTPException) -> Response:
