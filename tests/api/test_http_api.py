@@ -334,7 +334,7 @@ def test_the_journal_records_the_parameters_with_the_password_masked(http: Http)
         "Message": "Hi",
         "Numbers": f"{N1};",
     }
-    assert entry["violations"] == ["unknown parameter 'Deliver' (ignored)"]
+    assert entry["violations"] == ["unknown parameter 'Deliver'"]
     assert PASSWORD not in json.dumps(http.emulator.journal())
 
 
@@ -361,7 +361,7 @@ def test_strict_refuses_an_unknown_parameter_and_sends_nothing(strict_http: Http
     answer = strict_http.send(N1, Deliver="No")
     assert answer == "Error=Invalid Parameters"
     assert strict_http.emulator.outbox(USER) == []
-    assert strict_http.last()["detail"] == "unknown parameter 'Deliver' (ignored)"
+    assert strict_http.last()["detail"] == "unknown parameter 'Deliver'"
     assert strict_http.send(N1).startswith(f"{N1}=")
     assert strict_http.get(PATHS["auth"], user=USER, password=PASSWORD, pwd="x") == (
         "Error=Invalid Parameters"

@@ -236,12 +236,17 @@ def run(operation: Operation) -> Response:
     return plain(answer)
 
 
+_APP_ERRORS = {
+    405: HttpRequestError.METHOD_NOT_ALLOWED,
+    413: HttpRequestError.TOO_LARGE,
+    414: HttpRequestError.TOO_LARGE,
+}
+
+
 def error(exc: HTTPException) -> Response:
     """An app-level error on an HTTP API path: one ``Error=`` pair, with the HTTP status."""
     status = exc.code or 500
-    problem = HttpRequestError.TOO_LARGE if status in (413, 414) else None
-    if status == 405:
-        problem = HttpRequestError.METHOD_NOT_ALLOWED
+    problem = _APP_ERRORS.get(status)
     answer = problem.answer if problem is not None else f"Error={exc.name}"
     record = exchange.current()
     record.outcome = answer

@@ -105,7 +105,7 @@ def read(
         values[key] = value
         if not value_ok:
             problems.append(f"parameter {name!r} is not UTF-8; it was read as Windows-1252")
-    problems.extend(f"unknown parameter {name!r} (ignored)" for name in unknown)
+    problems.extend(f"unknown parameter {name!r}" for name in unknown)
     problems.extend(
         f"parameter {key!r} given {count} times; the first is used"
         for key, count in counts.items()
