@@ -54,6 +54,7 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "parameters": {},
     }
     assert duration >= 0
 
@@ -102,6 +103,7 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "parameters": {},
     }
 
 

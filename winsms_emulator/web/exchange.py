@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ class Exchange:
     outcome: str | None = None
     violations: tuple[str, ...] = ()
     detail: str = ""
+    parameters: tuple[tuple[str, str], ...] = ()  # as sent, password masked (HTTP API)
 
 
 def current() -> Exchange:
@@ -74,18 +76,28 @@ def finish(response: Response) -> Response:
                 violations=exchange.violations,
                 detail=exchange.detail,
                 duration_ms=round(took, 3),
+                parameters=exchange.parameters,
             )
         )
     if ACCESS_LOG.isEnabledFor(logging.INFO):
         ACCESS_LOG.info(
             "%s %s %s account=%s %.1fms",
             request.method,
-            request.full_path.rstrip("?"),
+            _masked(request.full_path.rstrip("?")),
             response.status_code,
             exchange.account or "-",
             took,
         )
     return response
+
+
+#: A ``password=`` parameter in a logged address (any case), up to the next ``&``.
+_PASSWORD = re.compile(r"(?i)([?&]password=)[^&]*")
+
+
+def _masked(path: str) -> str:
+    """The address with any password in its query string masked (the HTTP API's)."""
+    return _PASSWORD.sub(r"\g<1>***", path) if "=" in path else path
 
 
 def _outcome_of(status: int) -> str:
