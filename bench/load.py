@@ -92,6 +92,11 @@ def _wrk(url: str, request: Request, seconds: float, connections: int) -> Load:
         ).stdout
     finally:
         os.unlink(script.name)
+    return read_wrk_report(out, url)
+
+
+def read_wrk_report(out: str, url: str) -> Load:
+    """The rate, the p99 (in ms) and any socket errors of wrk's ``--latency`` report."""
     failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if failed:
         raise RuntimeError(f"wrk saw {failed.group(1)} failed answers from {url}:\n{out}")
