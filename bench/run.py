@@ -85,10 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", help="run only measures whose name contains this word")
     parser.add_argument("--out", type=Path, default=RESULTS)
-    parser.add_argument("--readme", action="store_true", help="also write the table into README.md")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the table into README.md (full runs)"
+    )
     args = parser.parse_args(argv)
     args.parts = args.parts or []
     chosen = set(args.parts) or set(PARTS)
+    if args.readme and (args.quick or args.only or args.stored or chosen != set(PARTS)):
+        parser.error("--readme takes a full run of every part (the table shows them all)")
     results: list[Row] = []
     at_start = machine()
     for part, name, step in steps(args):
