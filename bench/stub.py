@@ -3,6 +3,11 @@
 It is the baseline the emulator's throughput is measured against: whatever the
 emulator does beyond this (authentication, validation, the send rules, the
 journal) is the cost of being real.
+
+    python -m bench.stub              # a bare WSGI callable on waitress (16 threads)
+    python -m bench.stub --flask      # the same answer from a one-route Flask app
+    python -m bench.stub --werkzeug   # the bare callable on Werkzeug's development server,
+                                      # one request at a time: what pytest-httpserver runs
 """
 
 from __future__ import annotations
@@ -58,12 +63,31 @@ def flask_app() -> Any:
     return stub
 
 
+def serve_werkzeug(wsgi: Any, port: int) -> int:
+    """Werkzeug's development server as pytest-httpserver starts it (not threaded)."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", port, wsgi)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"listening on http://127.0.0.1:{server.server_port}", flush=True)
+    stop.wait()
+    server.shutdown()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--flask", action="store_true", help="serve the answer through Flask")
+    parser.add_argument(
+        "--werkzeug", action="store_true", help="serve it on Werkzeug's development server"
+    )
     args = parser.parse_args()
+    if args.werkzeug:
+        return serve_werkzeug(flask_app() if args.flask else app, args.port)
     from waitress.server import create_server
 
     server = create_server(
