@@ -39,16 +39,20 @@ class Control:
     def advance_clock(self, seconds: float) -> datetime:
         with self._core.lock:
             try:
-                return self._manual_clock().advance(seconds)
+                moved = self._manual_clock().advance(seconds)
             except ClockError as exc:
                 raise Invalid(str(exc)) from None
+            self._core.signal()
+            return moved
 
     def set_clock(self, moment: datetime) -> datetime:
         with self._core.lock:
             try:
-                return self._manual_clock().set(moment)
+                moved = self._manual_clock().set(moment)
             except ClockError as exc:
                 raise Conflict(str(exc)) from None
+            self._core.signal()
+            return moved
 
     # -- reset and saved states ----------------------------------------------------------------
 
@@ -71,6 +75,7 @@ class Control:
             core.journal.clear()
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
+            core.signal()
 
     def export_state(self) -> dict[str, Any]:
         """Everything the emulator holds, as JSON-ready data (see :mod:`winsms_emulator.state`)."""
@@ -91,6 +96,7 @@ class Control:
                 core.start = Start(loaded.world, loaded.now)
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(loaded.now)
+            core.signal()
 
     # -- faults ------------------------------------------------------------------------------
 

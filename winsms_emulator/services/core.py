@@ -4,9 +4,11 @@ request journal."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from winsms_emulator.clock import Clock
 from winsms_emulator.domain.sending import dispatch_due
@@ -14,13 +16,19 @@ from winsms_emulator.domain.world import World
 from winsms_emulator.journal import Journal
 from winsms_emulator.state import Start
 
+T = TypeVar("T")
+#: With the real clock, time alone changes what a reader sees: a waiter looks again this
+#: often (real seconds) even when nothing else happened.
+REAL_CLOCK_POLL = 0.05
+
 
 class Core:
     """The emulator's state, shared by its services.
 
     Every read or change of the world happens inside :meth:`session`, under the one
     lock, and does no I/O there, so concurrent requests see each other's effects whole
-    or not at all.
+    or not at all. Each session ends by waking whoever waits for a change
+    (:meth:`wait_for`).
     """
 
     def __init__(
@@ -33,6 +41,7 @@ class Core:
         journal: Journal,
     ) -> None:
         self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
         self.world = world
         self.clock = clock
         self.start = start
@@ -49,4 +58,29 @@ class Core:
         with self.lock:
             now = self.clock.now()
             dispatch_due(self.world, now)
-            yield self.world, now
+            try:
+                yield self.world, now
+            finally:
+                self.changed.notify_all()
+
+    def signal(self) -> None:
+        """Wake the waiters: something changed outside a session (the clock, a reset)."""
+        with self.lock:
+            self.changed.notify_all()
+
+    def wait_for(self, check: Callable[[World, datetime], T | None], timeout: float) -> T | None:
+        """Ask ``check`` after every change until it answers something but ``None``, or
+        until ``timeout`` real seconds have passed (then ``None``). ``check`` runs in a
+        session: under the lock, with due messages dispatched."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        poll = REAL_CLOCK_POLL if self.clock.mode == "real" else None
+        with self.lock:
+            while True:
+                with self.session() as (world, now):
+                    found = check(world, now)
+                if found is not None:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self.changed.wait(remaining if poll is None else min(poll, remaining))
