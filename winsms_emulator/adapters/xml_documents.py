@@ -33,8 +33,17 @@ def _parser() -> etree.XMLParser:
     )
 
 
+#: The most elements and attributes a request may have. The largest documented request
+#: (1000 recipients in 1000 messages) has about 4,000; a status request of 10,000 IDs
+#: with their CLIs (9,000 of them past the documented 1000 and answered SKIPPED) has
+#: 30,000. A document beyond this is refused before the schema check, the login or
+#: anything else reads it.
+MAX_NODES = 40_000
+
+
 def parse_document(body: bytes, request_root: str) -> etree._Element:
-    """Parse untrusted XML; refuse DTDs and entities and anything but the endpoint's document."""
+    """Parse untrusted XML; refuse DTDs and entities, documents beyond :data:`MAX_NODES`
+    and anything but the endpoint's document."""
     if not body.strip():
         raise Rejected(RequestError.NOT_VALID_XML, "the request body is empty")
     try:
@@ -44,6 +53,13 @@ def parse_document(body: bytes, request_root: str) -> etree._Element:
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         raise Rejected(RequestError.NOT_VALID_XML, "a DOCTYPE (DTD or entities) is not allowed")
+    nodes = int(root.xpath("count(//*)")) + int(root.xpath("count(//@*)"))
+    if nodes > MAX_NODES:
+        raise Rejected(
+            RequestError.NOT_VALID_XML,
+            f"the document has {nodes:,} elements and attributes; no more than "
+            f"{MAX_NODES:,} are read (no WinSMS request needs more than a few thousand)",
+        )
     if any(isinstance(node, etree._Entity) for node in root.iter()):
         raise Rejected(RequestError.NOT_VALID_XML, "entity references are not allowed")
     if root.tag != request_root:
@@ -114,5 +130,8 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 def sub(parent: etree._Element, name: str, text: object) -> etree._Element:
     """A child element holding ``text`` (characters XML cannot carry become U+FFFD)."""
     element = etree.SubElement(parent, name)
-    element.text = _NOT_XML.sub("\ufffd", str(text))
+    value = str(text)
+    element.text = (
+        value if value.isascii() and value.isprintable() else _NOT_XML.sub("\ufffd", value)
+    )
     return element

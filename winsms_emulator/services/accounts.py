@@ -16,6 +16,7 @@ from winsms_emulator.domain.encoding import MAX_PARTS, analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.numbers import require_digits
 from winsms_emulator.domain.results import MessageRecord, Quote
+from winsms_emulator.domain.text import require_text
 from winsms_emulator.errors import Invalid, NotFound
 from winsms_emulator.services.core import Core
 
@@ -105,6 +106,7 @@ class Accounts:
         """Encoding, parts and cost of ``text`` at the account's price (1.0 with none)."""
         if not 1 <= max_parts <= MAX_PARTS:
             raise Invalid(f"max_parts must be between 1 and {MAX_PARTS}")
+        require_text(text, "message")
         info = analyse(text)
         with self._core.session() as (world, _):
             price = world.account(username).price_per_part if username else DEFAULT_PRICE_PER_PART

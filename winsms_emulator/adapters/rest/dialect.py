@@ -26,11 +26,18 @@ REST_VERSION = "1.0"
 class RestError(Exception):
     """An error answer: ``status`` and the documented message."""
 
-    def __init__(self, status: int, message: str, violations: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        violations: tuple[str, ...] = (),
+        violation_count: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.violations = violations
+        self.violation_count = violation_count
 
 
 def credits(amount: Decimal) -> float:

@@ -23,6 +23,9 @@ from winsms_emulator.adapters.rest.current import Current
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_details
 from winsms_emulator.adapters.rest.seed import Seed
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.text import first_unencodable
+from winsms_emulator.errors import GatewayError, NotFound
+from winsms_emulator.journal import MAX_VIOLATIONS_KEPT
 from winsms_emulator.operations import Operation
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
@@ -54,13 +57,15 @@ class RestSpec:
     ``schemas`` names the request body's OpenAPI component per shape (no body: empty);
     ``invalid`` the documented message for an invalid body per shape, where the
     document has one; ``dialect`` fixes the shape (operations only the current document
-    has); ``sniff`` lets the body's own keys choose the shape (a send).
+    has); ``sniff`` lets the body's own keys choose the shape (a send); ``max_items`` the
+    most IDs a body may list per shape, refused before anything else reads them.
     """
 
     schemas: Mapping[str, str] = field(default_factory=dict)
     invalid: Mapping[str, str] = field(default_factory=dict)
     dialect: str | None = None
     sniff: bool = False
+    max_items: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def reads_body(self) -> bool:
@@ -104,12 +109,36 @@ class OpenApi:
                 return [inline(value) for value in node]
             return node
 
-        self.validators = {
-            name: Draft202012Validator(inline(schema)) for name, schema in components.items()
-        }
+        inlined = {name: inline(schema) for name, schema in components.items()}
+        self.validators = {name: Draft202012Validator(s) for name, s in inlined.items()}
+        self.id_lists = {name: ids for name, s in inlined.items() if (ids := _id_list(s))}
 
     def check(self, schema: str, data: Any) -> list[ValidationError]:
+        bounds = self.id_lists.get(schema)
+        if bounds is not None and _is_id_list(data, *bounds):
+            return []  # a list of IDs, checked in one pass rather than item by item
         return list(self.validators[schema].iter_errors(data))
+
+
+#: The keys a schema of a plain list of IDs may have.
+_ID_LIST_KEYS = frozenset({"type", "items", "minItems", "maxItems", "description", "title"})
+
+
+def _id_list(schema: Any) -> tuple[int, float] | None:
+    """(minItems, maxItems) when ``schema`` is exactly an array of whole numbers >= 0."""
+    if not isinstance(schema, dict) or not set(schema) <= _ID_LIST_KEYS:
+        return None
+    if schema.get("type") != "array" or schema.get("items") != {"type": "integer", "minimum": 0}:
+        return None
+    return int(schema.get("minItems", 0)), float(schema.get("maxItems", float("inf")))
+
+
+def _is_id_list(data: Any, least: int, most: float) -> bool:
+    return (
+        type(data) is list
+        and least <= len(data) <= most
+        and all(type(i) is int and i >= 0 for i in data)
+    )
 
 
 @cache
@@ -180,8 +209,8 @@ def validate(schema: str, data: Any, message: str | None = None) -> None:
     errors = openapi().check(schema, data)
     if not errors:
         return
-    violations = tuple(_describe(e) for e in errors[:20])
-    raise RestError(422, message or _describe(best_match(errors)), violations)
+    violations = tuple(_describe(e) for e in errors[:MAX_VIOLATIONS_KEPT])
+    raise RestError(422, message or _describe(best_match(errors)), violations, len(errors))
 
 
 def _describe(error: ValidationError) -> str:
@@ -234,17 +263,56 @@ def run(operation: Operation) -> Response:
             call.dialect = DIALECTS[gw.sms.rest_dialect_of(call.account)]
         if spec.reads_body:
             call.body = _read_json(call)
-            schema = spec.schemas[call.dialect.name]
-            validate(schema, call.body, spec.invalid.get(call.dialect.name))
-        response = json_response(200, {**call.dialect.envelope(call.now), **handler(call)})
+            _check_fields(call, spec)
+        response = json_response(200, {**call.dialect.envelope(call.now), **_handle(handler, call)})
         record.outcome = "ok"
     except RestError as exc:
         call.violations = exc.violations
+        record.violation_count = exc.violation_count
         response = error_response(call, exc)
         record.outcome = f"{response.status_code} {exc.message}"
     record.violations = call.violations
     record.detail = call.detail
     return response
+
+
+def _check_fields(call: Call, spec: RestSpec) -> None:
+    """The 422 checks, cheapest first: a list longer than the shape allows, text that
+    cannot be kept, then the OpenAPI schema."""
+    shape = call.dialect.name
+    documented = spec.invalid.get(shape)
+    most = spec.max_items.get(shape)
+    count = listed(call.body)
+    if most is not None and count > most:
+        call.detail = f"{count} IDs in one request; no more than {most} are allowed"
+        raise RestError(422, documented or f"There is an error in the request body: {call.detail}.")
+    reason = first_unencodable(call.body)
+    if reason is not None:
+        call.detail = reason
+        raise RestError(422, documented or f"There is an error in the request body: {reason}.")
+    validate(spec.schemas[shape], call.body, documented)
+
+
+def listed(body: Any) -> int:
+    """How many items a body lists: a bare array, or the ``messages`` list of one."""
+    if isinstance(body, list):
+        return len(body)
+    if isinstance(body, dict) and isinstance(body.get("messages"), list):
+        return len(body["messages"])
+    return 0
+
+
+def _handle(handler: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
+    """Run the handler; a refusal from the gateway it did not expect is still answered in
+    the call's shape (an account gone since the key was read is an unknown key now)."""
+    try:
+        return handler(call)
+    except NotFound as exc:
+        call.detail = exc.message
+        raise RestError(401, UNKNOWN_KEY) from None
+    except GatewayError as exc:
+        call.detail = exc.message
+        raise RestError(422, f"There is an error in the request body: {exc.message}") from None
 
 
 def error_response(call: Call, error: RestError) -> Response:
