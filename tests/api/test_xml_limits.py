@@ -123,7 +123,7 @@ def test_48000_ids_are_refused_before_the_schema_check_and_the_login(
 
     entry = xml.last_request()
     assert (entry["account"], entry["violations"], entry["violation_count"]) == (None, [], 0)
-    assert "144,004 elements and attributes; no more than 40,000" in entry["detail"]
+    assert "more than 40,000 elements and attributes" in entry["detail"]
     assert [tag for tag in passes if tag.startswith("WinSMS")] == []  # (the answer's are checked)
 
 
@@ -145,3 +145,21 @@ def test_a_status_of_5000_ids_answers_the_first_1000_and_skips_the_rest(xml: Xml
     assert statuses[999][2:] != ("SKIPPED",)
     assert {s[2] for s in statuses[1000:]} == {"SKIPPED"}
     assert {s[4] for s in statuses[1000:]} == {"108"}
+
+
+def test_a_document_of_half_a_million_tiny_elements_is_refused(xml: XmlApi) -> None:
+    document = xml.status_doc([1]).replace("<MessageIDs>", "<X/>" * 500_000 + "<MessageIDs>")
+
+    assert xml.error_of(STATUS, document) == "Not Valid XML Document"
+    assert "more than 40,000 elements and attributes" in xml.last_request()["detail"]
+
+
+def test_angle_brackets_in_a_comment_are_not_elements(xml: XmlApi) -> None:
+    [message_id] = xml.send_one("Hi", "27825550101")
+    document = xml.status_doc([message_id]).replace(
+        "<MessageIDs>", "<!-- " + "< " * 50_000 + "--><MessageIDs>"
+    )
+
+    root = xml.post(STATUS, document)
+
+    assert [item.findtext("MessageID") for item in root] == [message_id]
