@@ -2,6 +2,7 @@
 
     python -m bench            # everything (a few minutes)
     python -m bench --quick    # fewer repeats, for a smoke check
+    python -m bench.soak       # a few minutes of mixed traffic and chaos (--quick: seconds)
 
 Every figure is paired with a baseline measured a moment before or after it on
 the same machine, and the table shows their ratio; absolute times are given
@@ -33,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from bench.limits import idle_connections, long_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
@@ -547,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         ("status", lambda: status_and_memory(20_000 if args.quick else 100_000)),
         ("throughput", lambda: throughput(2 if args.quick else 5, 1 if args.quick else 3)),
         ("pytest", lambda: pytest_plugin(50 if args.quick else 200, 1 if args.quick else 3)),
+        ("limits", lambda: long_documents(3 if args.quick else 7)),
+        ("connections", lambda: idle_connections(500, 100 if args.quick else 400)),
     ]
     results: list[dict[str, Any]] = []
     for name, step in steps:
