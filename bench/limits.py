@@ -3,11 +3,11 @@
 Each figure is paired with a baseline measured in the same run:
 
 - an XML status of 10,000 IDs that each break the schema, against four times the cost
-  of 2,500 such IDs (a ratio at or below 1.0 is linear growth);
+  of 2,500 such IDs (about 1.0x is linear growth; quadratic growth would be 4x);
 - a status of 48,000 XML IDs or 100,000 REST IDs, refused before anything reads them,
   against a status of one ID;
 - a new client's request (connect, ask, read) while 500 idle keep-alive connections are
-  open, against the same with none open (p99 of each).
+  open, against the same with none open (median and p99 of each).
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def long_documents(repeats: int) -> list[dict[str, Any]]:
             "baseline": 4 * small,
             "baseline_name": "four times 2,500 such IDs",
             "ratio": large / (4 * small),
-            "target": "<= 1.0x (linear)",
-            "met": large <= 4 * small,
+            "target": "<= 1.5x (quadratic: 4x)",
+            "met": large <= 1.5 * 4 * small,
         },
         {
             "name": "XML status of 48,000 IDs (refused: too large)",
@@ -166,7 +166,7 @@ def _keep_alive(host: str, port: int) -> socket.socket:
     return connection
 
 
-def idle_connections(idle: int, clients: int) -> dict[str, Any]:
+def idle_connections(idle: int, clients: int) -> list[dict[str, Any]]:
     """New clients while ``idle`` keep-alive connections sit open, vs none open."""
     raise_open_files_limit(idle + 256)
     with _server() as (host, port):
@@ -177,14 +177,19 @@ def idle_connections(idle: int, clients: int) -> dict[str, Any]:
             for _ in range(idle):
                 stack.enter_context(_keep_alive(host, port))
             busy = [_new_client(host, port) for _ in range(clients)]
-    value, baseline = _p99(busy) * 1000, _p99(quiet) * 1000
-    return {
-        "name": f"new client with {idle} idle connections open (p99)",
-        "value": value,
-        "unit": "ms",
-        "baseline": baseline,
-        "baseline_name": "the same with none open",
-        "ratio": value / baseline,
-        "target": "<= 50 ms",
-        "met": value <= 50,
-    }
+    figures = []
+    for label, pick in (("median", statistics.median), ("p99", _p99)):
+        value, baseline = pick(busy) * 1000, pick(quiet) * 1000
+        figures.append(
+            {
+                "name": f"new client with {idle} idle connections open ({label})",
+                "value": value,
+                "unit": "ms",
+                "baseline": baseline,
+                "baseline_name": "the same with none open",
+                "ratio": value / baseline,
+                "target": "<= 50 ms",
+                "met": value <= 50,
+            }
+        )
+    return figures
