@@ -61,7 +61,7 @@ class Validator:
         """This thread's compiled copy of the schema."""
         found: etree.XMLSchema | None = getattr(self._local, "schema", None)
         if found is None:
-            found = _compile(self.source)
+            found = _compile(self.source, self.path)
             self._local.schema = found
         return found
 
@@ -204,9 +204,10 @@ def _line(kept: tuple[int, str]) -> int:
     return kept[0]
 
 
-def _compile(source: bytes) -> etree.XMLSchema:
+def _compile(source: bytes, path: Path) -> etree.XMLSchema:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.fromstring(source, parser))
+    # the file's own place, so a schema that includes another still finds it
+    return etree.XMLSchema(etree.fromstring(source, parser, base_url=str(path)))
 
 
 @cache
