@@ -3,7 +3,7 @@
     python -m bench                  # every part (long: the 1M-message store, the peers)
     python -m bench --quick          # a smoke run of every part but the peers (a few minutes)
     python -m bench --peers          # only the parts named: --core, --peers,
-    python -m bench --scale --concurrency   # --concurrency, --scale (any together)
+    python -m bench --scale --concurrency   # --concurrency, --scale, --limits (any together)
 
 Parts:
 
@@ -16,7 +16,11 @@ Parts:
 * ``concurrency``: sends/s and p99 at 1/4/8/32 connections, and with 50 ms of
   injected latency (do requests wait for each other?);
 * ``scale``: sends, status, the scheduled listing, resets, memory per message
-  and garbage-collection pauses at 1k/100k/1M stored messages (bench/scale.py).
+  and garbage-collection pauses at 1k/100k/1M stored messages (bench/scale.py);
+* ``limits``: what one client can cost the others: long and refused documents,
+  new clients while 500 idle connections are open (bench/limits.py).
+
+    python -m bench.soak             # a few minutes of mixed traffic and chaos (--quick: seconds)
 
 Every figure is paired with a baseline measured a moment before or after it on
 the same machine, and the table shows their ratio; absolute figures are given
@@ -34,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from bench import latency, scale, suite, throughput
+from bench.limits import idle_connections, long_documents
 from bench.report import ROOT, Row, machine, table, update_readme
 
 RESULTS = ROOT / "bench" / "results.json"
-PARTS = ("core", "peers", "concurrency", "scale")
+PARTS = ("core", "peers", "concurrency", "scale", "limits")
 
 Step = tuple[str, str, Callable[[], Row | list[Row]]]
 
@@ -62,6 +67,8 @@ def steps(args: argparse.Namespace) -> list[Step]:
             "scale",
             lambda: scale.scale(sizes, 300 if quick else 2000, 3 if quick else 5),
         ),
+        ("limits", "limits", lambda: long_documents(3 if quick else 7)),
+        ("limits", "connections", lambda: idle_connections(500, 100 if quick else 400)),
     ]
 
 

@@ -23,6 +23,7 @@ def _gateway_for(config: EmulatorConfig, gateway: Gateway | None) -> Gateway:
             default_accounts(),
             make_clock(config.clock or "manual"),
             default_rest_dialect=config.rest_dialect or "seed",
+            journal_max_bytes=config.journal_max_bytes,
         )
     if config.clock is not None and config.clock != gateway.clock.mode:
         raise ValueError(
@@ -34,6 +35,13 @@ def _gateway_for(config: EmulatorConfig, gateway: Gateway | None) -> Gateway:
             f"the config asks for the {config.rest_dialect} REST shape but the gateway's "
             f"default is {gateway.default_rest_dialect}: build the gateway with "
             "default_rest_dialect, or leave EmulatorConfig.rest_dialect out"
+        )
+    wanted = config.journal_max_bytes
+    if wanted is not None and wanted != gateway.journal.max_bytes:
+        raise ValueError(
+            f"the config bounds the journal at {wanted} bytes but the gateway's journal "
+            f"keeps {gateway.journal.max_bytes}: build the gateway with journal_max_bytes, "
+            "or leave EmulatorConfig.journal_max_bytes out"
         )
     return gateway
 

@@ -26,7 +26,15 @@ from winsms_emulator.forms.accounts import (
     default_accounts,
     load_accounts_file,
 )
-from winsms_emulator.server import DEFAULT_THREADS, ServerThread
+from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES
+from winsms_emulator.server import (
+    DEFAULT_CONNECTION_LIMIT,
+    DEFAULT_GRACE_PERIOD,
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_THREADS,
+    ServerThread,
+    raise_open_files_limit,
+)
 from winsms_emulator.services import Gateway
 from winsms_emulator.version import __version__
 
@@ -114,7 +122,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="how much to log to stdout; info logs one line per request (default info)",
     )
     serve.add_argument("--threads", type=int, help="worker threads serving requests (default 16)")
+    serve.add_argument(
+        "--connection-limit",
+        type=int,
+        help=f"connections held open at once (default {DEFAULT_CONNECTION_LIMIT:,})",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=int,
+        metavar="SECONDS",
+        help=f"close a keep-alive connection idle this long (default {DEFAULT_IDLE_TIMEOUT})",
+    )
+    serve.add_argument(
+        "--grace-period",
+        type=float,
+        metavar="SECONDS",
+        help="on SIGTERM or SIGINT, wait this long for requests in flight "
+        f"(default {DEFAULT_GRACE_PERIOD:g})",
+    )
+    serve.add_argument(
+        "--journal-max-bytes",
+        metavar="SIZE",
+        help="the most memory the request journal keeps, in bytes or with a unit "
+        "(64MB, 512KB, 1GB; default 64MB)",
+    )
     return parser
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def parse_size(text: str, name: str) -> int:
+    """A size in bytes written as ``67108864``, ``64MB``, ``512KB`` or ``1GB``."""
+    cleaned = text.strip().upper().replace(" ", "")
+    digits = cleaned.rstrip("KMGB")
+    unit = cleaned[len(digits) :]
+    if not digits.isascii() or not digits.isdigit() or unit not in _UNITS:
+        raise UsageError(f"{name} must be a size such as 64MB, 512KB or 67108864, not {text!r}")
+    size = int(digits) * _UNITS[unit]
+    if size < 1024:
+        raise UsageError(f"{name} must be at least 1KB")
+    return size
+
+
+def _env_float(name: str, default: float) -> float:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"{ENV_PREFIX}{name} must be a number, not {value!r}") from None
 
 
 def _settings(args: argparse.Namespace) -> dict[str, object]:
@@ -139,7 +197,36 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     threads = args.threads if args.threads is not None else _env_int("THREADS", DEFAULT_THREADS)
     if not 1 <= threads <= 256:
         raise UsageError("threads must be between 1 and 256")
+    connection_limit = (
+        args.connection_limit
+        if args.connection_limit is not None
+        else _env_int("CONNECTION_LIMIT", DEFAULT_CONNECTION_LIMIT)
+    )
+    if not 1 <= connection_limit <= 100_000:
+        raise UsageError("connection limit must be between 1 and 100000")
+    idle_timeout = (
+        args.idle_timeout
+        if args.idle_timeout is not None
+        else _env_int("IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT)
+    )
+    if not 1 <= idle_timeout <= 86_400:
+        raise UsageError("idle timeout must be between 1 and 86400 seconds")
+    grace = (
+        args.grace_period
+        if args.grace_period is not None
+        else _env_float("GRACE_PERIOD", DEFAULT_GRACE_PERIOD)
+    )
+    if not 0 <= grace <= 3600:
+        raise UsageError("grace period must be between 0 and 3600 seconds")
+    journal_text = args.journal_max_bytes or _env("JOURNAL_MAX_BYTES")
+    journal_bytes = (
+        parse_size(journal_text, "journal max bytes") if journal_text else DEFAULT_JOURNAL_BYTES
+    )
     return {
+        "connection_limit": connection_limit,
+        "idle_timeout": idle_timeout,
+        "grace_period": grace,
+        "journal_max_bytes": journal_bytes,
         "admin_token": args.admin_token or _env("ADMIN_TOKEN") or None,
         "log_level": log_level,
         "threads": threads,
@@ -176,14 +263,17 @@ def serve(args: argparse.Namespace) -> int:
     try:
         accounts = load_accounts_file(str(accounts_file)) if accounts_file else default_accounts()
         token = settings["admin_token"]
+        journal_bytes = int(str(settings["journal_max_bytes"]))
         config = EmulatorConfig(
             strict=bool(settings["strict"]),
             admin_token=str(token) if token else None,
+            journal_max_bytes=journal_bytes,
         )
         gateway = Gateway(
             accounts,
             make_clock(str(settings["clock"])),
             default_rest_dialect=str(settings["rest_dialect"]),
+            journal_max_bytes=journal_bytes,
         )
         if settings["state"]:
             document = read_state_file(str(settings["state"]))
@@ -203,12 +293,26 @@ def serve(args: argparse.Namespace) -> int:
         level=getattr(logging, str(settings["log_level"]).upper()),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    threads = int(str(settings["threads"]))
+    connection_limit = int(str(settings["connection_limit"]))
+    # every connection is an open file, and so are the threads' and the server's own
+    files = raise_open_files_limit(connection_limit + threads + 64)
+    if files < connection_limit + threads + 64:
+        logging.getLogger("winsms_emulator.server").warning(
+            "this process may open only %d files: fewer than %d connections will be served",
+            files,
+            connection_limit,
+        )
+    grace = float(str(settings["grace_period"]))
     try:
         server = ServerThread(
             app,
             str(settings["host"]),
             int(str(settings["port"])),
-            threads=int(str(settings["threads"])),
+            threads=threads,
+            connection_limit=connection_limit,
+            idle_timeout=int(str(settings["idle_timeout"])),
+            grace_period=grace,
         )
     except OSError as exc:
         raise UsageError(
@@ -218,6 +322,8 @@ def serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():  # a second signal: stop now
+            server.hurry()
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -225,6 +331,8 @@ def serve(args: argparse.Namespace) -> int:
     server.start()
     print(f"listening on {server.url}", flush=True)
     stop.wait()
+    server.stop_accepting()
+    print(f"stopping: no new connections; up to {grace:g}s for requests in flight", flush=True)
     server.stop()
     print("stopped", flush=True)
     return 0

@@ -14,7 +14,8 @@ REST_MAX_BODY_BYTES = 200 * 1024
 class EmulatorConfig:
     """Settings of one emulator application.
 
-    ``clock`` (``real`` or ``manual``) and ``rest_dialect`` (``seed`` or ``current``)
+    ``clock`` (``real`` or ``manual``), ``rest_dialect`` (``seed`` or ``current``) and
+    ``journal_max_bytes`` (the request journal's bound in bytes, 64 MB when ``None``)
     build the gateway when :func:`~winsms_emulator.create_app` is given none; with a
     gateway they may be left ``None`` or must agree with it.
     """
@@ -25,3 +26,4 @@ class EmulatorConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     rest_max_body_bytes: int = REST_MAX_BODY_BYTES
     admin_token: str | None = None
+    journal_max_bytes: int | None = None

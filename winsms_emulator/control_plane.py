@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from winsms_emulator.domain.encoding import MAX_PARTS
+from winsms_emulator.domain.text import first_unencodable
 from winsms_emulator.errors import Invalid
 from winsms_emulator.forms.accounts import (
     account_fields,
@@ -56,6 +57,7 @@ class ControlPlane:
 
     def move_clock(self, body: Any) -> Json:
         """``{"advance_seconds"}`` or ``{"now"}``: move emulator time forward."""
+        body = checked(body)
         move = clock_move_from_json(body)
         if isinstance(move, float):
             self.gateway.control.advance_clock(move)
@@ -65,6 +67,7 @@ class ControlPlane:
 
     def reset(self, body: Any) -> Json:
         """Back to the start state; ``first_message_id`` and ``seed`` are optional."""
+        body = checked(body)
         data = only(body or {}, ("first_message_id", "seed"))
         first = field(data, "first_message_id", int) if "first_message_id" in data else None
         seed = field(data, "seed", int) if "seed" in data else None
@@ -75,6 +78,7 @@ class ControlPlane:
         return self.gateway.control.export_state()
 
     def import_state(self, body: Any) -> Json:
+        """Restore a saved state (the world checks every text it keeps as it loads)."""
         if not isinstance(body, dict):
             raise Invalid("the request body must be a state document (a JSON object)")
         self.gateway.control.import_state(body)
@@ -82,6 +86,7 @@ class ControlPlane:
 
     def quote(self, body: Any) -> Json:
         """What a text would cost: encoding, parts, length, and what forced UCS-2."""
+        body = checked(body)
         data = only(body, ("message", "account", "max_parts", "number"))
         account = data.get("account")
         if account is not None and not isinstance(account, str):
@@ -97,6 +102,7 @@ class ControlPlane:
     def add_fault(self, body: Any) -> Json:
         """Inject a fault; its ``match.operation`` must name an operation of the registry
         (on ``match.api``, when that is given), so a misspelt one is refused."""
+        body = checked(body)
         fault = fault_from_json(body)
         wanted = fault.match
         names = sorted({op.name for op in OPERATIONS if wanted.api in (None, op.surface)})
@@ -119,6 +125,7 @@ class ControlPlane:
         return [self._account(a) for a in self.gateway.accounts.all()]
 
     def create_account(self, body: Any) -> Json:
+        body = checked(body)
         return self._account(self.gateway.accounts.create(account_from_json(body or {})))
 
     def account(self, username: str) -> Json:
@@ -126,6 +133,7 @@ class ControlPlane:
 
     def update_account(self, username: str, body: Any) -> Json:
         """Change some fields (the world refuses those that cannot change)."""
+        body = checked(body)
         changes = account_fields(body if body is not None else {}, partial=True)
         return self._account(self.gateway.accounts.update(username, changes))
 
@@ -148,6 +156,7 @@ class ControlPlane:
         return [opt_out_json(o) for o in self.gateway.accounts.opt_outs(username)]
 
     def add_opt_out(self, username: str, body: Any) -> Json:
+        body = checked(body)
         number = _number(body)
         return opt_out_json(self.gateway.accounts.add_opt_out(username, number))
 
@@ -160,6 +169,7 @@ class ControlPlane:
         return self.gateway.network.dnc()
 
     def add_dnc(self, body: Any) -> Json:
+        body = checked(body)
         number = _number(body)
         self.gateway.network.add_dnc(number)
         return {"number": number}
@@ -171,6 +181,7 @@ class ControlPlane:
         return self.gateway.network.blacklist()
 
     def add_blacklist(self, body: Any) -> Json:
+        body = checked(body)
         number = _number(body)
         self.gateway.network.add_blacklist(number)
         return {"number": number}
@@ -182,6 +193,7 @@ class ControlPlane:
         return [outcome_json(n, o) for n, o in sorted(self.gateway.network.outcomes().items())]
 
     def script_outcome(self, body: Any) -> Json:
+        body = checked(body)
         number, outcome = outcome_from_json(body)
         return outcome_json(number, self.gateway.network.script_outcome(number, outcome))
 
@@ -189,12 +201,22 @@ class ControlPlane:
         self.gateway.network.clear_outcome(number)
 
     def inject_reply(self, body: Any) -> Json:
+        body = checked(body)
         number, text = handset_text_from_json(body)
         return reply_json(self.gateway.network.inject_reply(number, text))
 
     def inject_short_code_message(self, code: str, body: Any) -> Json:
+        body = checked(body)
         number, text = handset_text_from_json(body)
         return short_code_json(self.gateway.network.inject_short_code_message(code, number, text))
+
+
+def checked(body: Any) -> Any:
+    """``body`` if every text in it can be kept (:mod:`~winsms_emulator.domain.text`)."""
+    reason = first_unencodable(body)
+    if reason is not None:
+        raise Invalid(reason)
+    return body
 
 
 def _number(body: Any) -> str:

@@ -2,23 +2,44 @@
 
 It is the contract-testing report: a client library's test asks it whether its
 requests broke any rule of the published schemas.
+
+It is bounded twice: in entries (the last 10,000) and in bytes (64 MB by default), and
+each entry keeps the first :data:`MAX_VIOLATIONS_KEPT` schema violations and their total
+count, so no request, however hostile, makes it grow without bound.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 #: How many entries the journal keeps before it forgets the oldest.
 DEFAULT_JOURNAL_SIZE = 10_000
+#: How many bytes (an estimate of the entries' size in memory) it keeps at most.
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
+#: The schema violations one entry keeps (it counts them all).
+MAX_VIOLATIONS_KEPT = 30
+#: The longest path, detail or violation text an entry keeps (longer ones are cut).
+MAX_TEXT = 2_000
+#: What an entry costs besides its texts: the object, its time, its tuple.
+ENTRY_OVERHEAD = 512
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """One request to one of the WinSMS APIs."""
+    """One request to one of the WinSMS APIs.
+
+    ``violations`` are the first schema violations (at most :data:`MAX_VIOLATIONS_KEPT`
+    once journalled) and ``violation_count`` how many there were in all (``None``:
+    as many as listed).
+    """
 
     at: datetime
     method: str
@@ -32,6 +53,32 @@ class JournalEntry:
     detail: str = ""
     duration_ms: float = 0.0
     parameters: tuple[tuple[str, str], ...] = ()  # the HTTP API's, password masked
+    violation_count: int | None = None
+
+    def bounded(self) -> JournalEntry:
+        """This entry as the journal keeps it: a bounded number of bounded texts."""
+        count = max(self.violation_count or 0, len(self.violations))
+        return dataclasses.replace(
+            self,
+            path=_cut(self.path),
+            outcome=_cut(self.outcome),
+            detail=_cut(self.detail),
+            violations=tuple(_cut(v) for v in self.violations[:MAX_VIOLATIONS_KEPT]),
+            violation_count=count,
+            parameters=tuple((_cut(k), _cut(v)) for k, v in self.parameters),
+        )
+
+    @property
+    def size(self) -> int:
+        """An estimate of the bytes the entry holds."""
+        texts = (self.method, self.path, self.api, self.operation, self.outcome, self.detail)
+        return (
+            ENTRY_OVERHEAD
+            + sum(len(t) for t in texts)
+            + len(self.account or "")
+            + sum(len(v) + 64 for v in self.violations)
+            + sum(len(k) + len(v) + 64 for k, v in self.parameters)
+        )
 
 
 @dataclass
@@ -40,21 +87,37 @@ class Journal:
     entry never waits for the gateway's lock)."""
 
     size: int = DEFAULT_JOURNAL_SIZE
-    _entries: deque[JournalEntry] = field(init=False)
+    max_bytes: int = DEFAULT_JOURNAL_BYTES
+    _entries: deque[tuple[JournalEntry, int]] = field(init=False, default_factory=deque)
+    _bytes: int = field(init=False, default=0)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._entries = deque(maxlen=self.size)
+        if self.size < 1 or self.max_bytes < 1:
+            raise ValueError("a journal keeps at least one entry and one byte")
+
+    @property
+    def bytes(self) -> int:
+        """The estimated size of what the journal holds now."""
+        with self._lock:
+            return self._bytes
 
     def record(self, entry: JournalEntry) -> None:
+        kept = entry.bounded()
+        cost = kept.size
         with self._lock:
-            self._entries.append(entry)
+            self._entries.append((kept, cost))
+            self._bytes += cost
+            while len(self._entries) > self.size or (
+                self._bytes > self.max_bytes and len(self._entries) > 1
+            ):
+                self._bytes -= self._entries.popleft()[1]
 
     def entries(self, account: str | None = None, api: str | None = None) -> list[JournalEntry]:
         with self._lock:
             return [
                 e
-                for e in self._entries
+                for e, _ in self._entries
                 if (account is None or e.account == account) and (api is None or e.api == api)
             ]
 
@@ -62,6 +125,7 @@ class Journal:
         with self._lock:
             if account is None:
                 self._entries.clear()
+                self._bytes = 0
                 return
-            kept: Iterable[JournalEntry] = [e for e in self._entries if e.account != account]
-            self._entries = deque(kept, maxlen=self.size)
+            self._entries = deque((e, c) for e, c in self._entries if e.account != account)
+            self._bytes = sum(c for _, c in self._entries)

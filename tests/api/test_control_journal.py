@@ -53,6 +53,7 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
         "http_status": 200,
         "outcome": "ok",
         "violations": [],
+        "violation_count": 0,
         "detail": "",
         "parameters": {},
     }
@@ -102,6 +103,7 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
         "http_status": 200,
         "outcome": "ok",
         "violations": [],
+        "violation_count": 0,
         "detail": "",
         "parameters": {},
     }
@@ -212,3 +214,45 @@ def test_a_faulted_request_is_journaled_with_its_fault(control: Control) -> None
     [entry] = control.journal()
     assert (entry["api"], entry["operation"], entry["http_status"]) == ("rest", "balance", 503)
     assert entry["outcome"] == f"fault {fault['id']}: http_error"
+
+
+def test_an_entry_shows_the_first_30_violations_and_how_many_there_were(
+    control: Control,
+) -> None:
+    attributes = " ".join(f'a{i}="1"' for i in range(1_000))
+    control.xml(
+        STATUS, _status_doc(password="wrong").replace("<MessageIDs>", f"<MessageIDs {attributes}>")
+    )
+
+    [entry] = control.journal()
+
+    assert entry["violation_count"] == 1_000
+    assert len(entry["violations"]) == 30
+    assert entry["violations"][0] == (
+        "line 1: Element 'MessageIDs', attribute 'a0': The attribute 'a0' is not allowed."
+    )
+
+
+def test_every_schema_violation_of_a_long_status_request_is_counted(control: Control) -> None:
+    ids = "".join(f"<MessageID><ID>{i}</ID></MessageID>" for i in range(1, 3_001))
+    document = (
+        f"<WinSMS_StatusRequest><User>{USER}</User><Password>{PASSWORD}</Password>"
+        f"<MessageIDs>{ids}</MessageIDs></WinSMS_StatusRequest>"
+    )
+    control.xml(STATUS, document)
+
+    [entry] = control.journal()
+
+    assert entry["violation_count"] == 3_000  # each MessageID lacks its CLI
+    assert len(entry["violations"]) == 30
+
+
+def test_a_rest_body_with_many_invalid_fields_counts_them_all(control: Control) -> None:
+    body = {"message": "Hi", "mobileNumbers": [{"mobileNumber": 5}] * 100}
+    status, _ = control.rest("POST", "/sms/outgoing/send", body, key=KEY)
+
+    [entry] = control.journal()
+
+    assert status == 400
+    assert entry["violation_count"] >= 100
+    assert len(entry["violations"]) == 30

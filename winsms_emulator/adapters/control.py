@@ -66,12 +66,25 @@ def plane() -> ControlPlane:
     return ControlPlane(gateway())
 
 
-def body() -> Any:
-    """The request's JSON (``{}`` when there is none)."""
-    data = request.get_json(force=True, silent=True)
-    if data is None and request.get_data():
-        raise Invalid("the request body is not valid JSON")
-    return {} if data is None else data
+def body(what: str = "") -> Any:
+    """The request's JSON (``{}`` when there is none): 400 when it is not JSON or nests
+    deeper than the JSON reader goes (whatever the Content-Type). ``what`` says in the
+    error what the body must be."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise Invalid(
+            "the request body nests arrays or objects too deeply to read; "
+            "no control-plane request needs more than a few levels"
+        ) from None
+    except ValueError:
+        data = None
+    if data is None:
+        raise Invalid(f"the request body is not valid JSON{'; it must be ' + what if what else ''}")
+    return data
 
 
 def created(data: Any) -> tuple[Response, int]:
@@ -129,7 +142,8 @@ def export_state() -> Response:
 @blueprint.put("/state")
 @answers_errors
 def import_state() -> Response:
-    return jsonify(plane().import_state(request.get_json(force=True, silent=True)))
+    document = body("a state document (a JSON object)") if request.get_data() else None
+    return jsonify(plane().import_state(document))
 
 
 @blueprint.post("/quote")

@@ -30,7 +30,8 @@ from winsms_emulator.adapters.xml_documents import (
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp, status_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient, TooManyRecipients
-from winsms_emulator.errors import RequestError
+from winsms_emulator.errors import GatewayError, NotFound, RequestError
+from winsms_emulator.journal import MAX_VIOLATIONS_KEPT
 from winsms_emulator.operations import Operation, Surface
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
@@ -242,19 +243,31 @@ def run(operation: Operation) -> Response:
     record = exchange.current()
     try:
         root = parse_document(request.get_data(cache=False), spec.request_root)
-        record.violations = (
-            *schemas().requests[spec.key].violations(root),
-            *empty_cli_violations(root),
-        )
-        if record.violations and config().strict:
+        found = schemas().requests[spec.key].check(root, keep=MAX_VIOLATIONS_KEPT)
+        cli = empty_cli_violations(root)
+        record.violations = (*found.messages, *cli[: MAX_VIOLATIONS_KEPT - len(found.messages)])
+        record.violation_count = found.count + len(cli)
+        if record.violation_count and config().strict:
             raise Rejected(RequestError.NOT_VALID_XML, "the document breaks the published schema")
-        response = xml_response(operation.handler(root))
+        response = xml_response(_handle(operation, root))
         record.outcome = "ok"
     except Rejected as exc:
         record.outcome = exc.error.value
         record.detail = exc.detail
         response = xml_error(spec.response_root, exc.error)
     return response
+
+
+def _handle(operation: Operation, root: etree._Element) -> etree._Element:
+    """Run the handler; a refusal from the gateway it did not expect is still one of the
+    documented errors (an account gone since the login is a bad login now)."""
+    try:
+        answer: etree._Element = operation.handler(root)
+    except NotFound as exc:
+        raise Rejected(RequestError.BAD_CREDENTIALS, exc.message) from None
+    except GatewayError as exc:
+        raise Rejected(RequestError.NOT_VALID_XML, exc.message) from None
+    return answer
 
 
 def error(exc: HTTPException) -> Response:

@@ -15,6 +15,7 @@ from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.optout import is_opt_out_trigger
 from winsms_emulator.domain.sending import create_message
+from winsms_emulator.domain.text import require_text
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import Conflict, NotFound
 
@@ -32,6 +33,8 @@ def receive_reply(world: World, number: str, text: str, now: datetime) -> Reply:
     A reply that is an Appendix D trigger opts the number out of that account, which
     then sends a free confirmation message (once: a second trigger sends none).
     """
+    require_text(text, "the reply")
+    require_text(number, "the number")
     last = world.last_received(number, now)
     if last is None:
         raise Conflict(f"no account has sent a message to {number}, so it cannot reply")
@@ -67,6 +70,9 @@ def receive_short_code_message(
     world: World, code: str, number: str, text: str, now: datetime
 ) -> ShortCodeMessage:
     """A handset texts a short/long code; it goes to the account that owns the code."""
+    require_text(text, "the message")
+    require_text(code, "the short code")
+    require_text(number, "the number")
     owner = world.owner_of_code(code)
     if owner is None:
         raise NotFound(f"no account owns the short code {code!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 SAST = timezone(timedelta(hours=2), "SAST")
 
@@ -11,11 +12,15 @@ def to_sast(moment: datetime) -> datetime:
     return moment.astimezone(SAST)
 
 
+# A long answer's many items share a few times (every SKIPPED one is "now"), so each
+# time is written once.
+@lru_cache(maxsize=4096)
 def minute_stamp(moment: datetime) -> str:
     """``ccyymmddhhmm``: XML Scheduled and DateReceived, REST times."""
     return to_sast(moment).strftime("%Y%m%d%H%M")
 
 
+@lru_cache(maxsize=4096)
 def status_stamp(moment: datetime) -> str:
     """``ccyy/mm/dd HH:mm:ss``: XML StatusDateTime."""
     return to_sast(moment).strftime("%Y/%m/%d %H:%M:%S")

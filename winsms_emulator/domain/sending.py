@@ -13,6 +13,7 @@ from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.numbers import is_valid_recipient
 from winsms_emulator.domain.results import MessageResult, RecipientResult
+from winsms_emulator.domain.text import require_text
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import DeliveryStatus, GatewayError, Invalid, SendOutcome, StatusCode
 
@@ -110,6 +111,7 @@ def submit(
     total = sum(m.recipient_count() for m in messages)
     if total > MAX_RECIPIENTS_PER_REQUEST:
         raise TooManyRecipients(total)
+    check_texts(messages)
     results = []
     for message in messages:
         wanted = message.scheduled_for
@@ -155,6 +157,16 @@ def submit(
                 )
         results.append(MessageResult(message.text, info, tuple(row)))
     return results
+
+
+def check_texts(messages: Sequence[OutgoingMessage]) -> None:
+    """Refuse the whole batch, before anything changes, if any of its texts cannot be kept
+    (:mod:`~winsms_emulator.domain.text`)."""
+    for index, message in enumerate(messages, start=1):
+        require_text(message.text, f"the text of message {index}")
+        for recipient in message.recipients or ():
+            require_text(recipient.number, f"a number of message {index}")
+            require_text(recipient.client_message_id, f"a client message ID of message {index}")
 
 
 def create_message(

@@ -20,6 +20,7 @@ from typing import Any
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, copy_account
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
+from winsms_emulator.domain.text import require_text, require_texts
 from winsms_emulator.errors import Conflict, Invalid, NotFound
 from winsms_emulator.faults import FaultBook
 
@@ -100,6 +101,7 @@ class World:
         ``replacing`` names the account it takes the place of (an update), whose own
         username, key, number and codes it may keep.
         """
+        _check_account_text(account)
         if replacing is None and account.username in self.accounts:
             raise Conflict(f"an account named {account.username!r} already exists")
         if self.by_key.get(account.api_key, replacing) != replacing:
@@ -127,6 +129,7 @@ class World:
         none and open its ledger if it is empty. ``origin`` is what a per-account reset
         goes back to (a copy of the account as added when not given)."""
         self.check(account)
+        require_texts((entry.reason for entry in account.ledger), "a ledger entry's reason")
         if not account.account_number:
             account.account_number = self.next_account_number
         self.next_account_number = max(self.next_account_number, account.account_number + 1)
@@ -207,6 +210,10 @@ class World:
         """Store a message under its ID (IDs only ever grow)."""
         if message.account not in self.accounts:
             raise Invalid(f"message {message.id} has an unknown account {message.account!r}")
+        require_text(message.text, f"the text of message {message.id}")
+        require_text(message.number, f"the number of message {message.id}")
+        require_text(message.client_message_id, f"the client message ID of message {message.id}")
+        require_text(message.api, f"the API of message {message.id}")
         if message.id < 1 or message.id in self.messages:
             raise Invalid(f"message ID {message.id} is repeated or not positive")
         self.messages[message.id] = message
@@ -257,11 +264,15 @@ class World:
 
     def add_reply(self, reply: Reply) -> None:
         self.account(reply.account)
+        require_texts((reply.message, reply.number), f"reply {reply.id}")
         self.replies.setdefault(reply.account, []).append(reply)
         self.next_incoming_id = max(self.next_incoming_id, reply.id + 1)
 
     def add_short_code_message(self, message: ShortCodeMessage) -> None:
         self.account(message.account)
+        require_texts(
+            (message.message, message.number, message.code), f"short-code message {message.id}"
+        )
         self.short_code_messages.setdefault(message.account, []).append(message)
         self.next_incoming_id = max(self.next_incoming_id, message.id + 1)
 
@@ -279,6 +290,16 @@ class World:
     def all_short_code_messages(self) -> Iterable[ShortCodeMessage]:
         found = (m for ms in self.short_code_messages.values() for m in ms)
         return sorted(found, key=lambda m: m.id)
+
+
+def _check_account_text(account: Account) -> None:
+    """Every text of an account must be one the emulator can write out again."""
+    for name in ("username", "password", "api_key", "first_name", "surname", "parent"):
+        require_text(getattr(account, name), name)
+    require_texts(account.short_codes, "a short code")
+    require_texts(account.own_numbers, "an own number")
+    for opt_out in account.opt_outs.values():
+        require_texts((opt_out.number, opt_out.source, opt_out.message), "an opt-out")
 
 
 def opening_entry(account: Account, now: datetime) -> LedgerEntry:

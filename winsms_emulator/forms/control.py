@@ -10,6 +10,7 @@ from typing import Any
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, scripted_outcome
 from winsms_emulator.domain.results import MessageRecord, Quote
+from winsms_emulator.domain.text import require_text
 from winsms_emulator.errors import DeliveryStatus, Invalid, StatusCode
 from winsms_emulator.faults import FAULT_KINDS, Fault, FaultMatch, fault_problem
 from winsms_emulator.forms.values import field, iso, mobile_number, only, optional, to_decimal
@@ -96,6 +97,9 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
         "http_status": entry.http_status,
         "outcome": entry.outcome,
         "violations": list(entry.violations),
+        "violation_count": (
+            entry.violation_count if entry.violation_count is not None else len(entry.violations)
+        ),
         "detail": entry.detail,
         "duration_ms": entry.duration_ms,
         "parameters": _first_of_each(entry.parameters),
@@ -174,6 +178,7 @@ def fault_from_json(data: Any, *, saved: bool = False) -> Fault:
             raise Invalid(f"unknown match field {name!r}")
         if value is not None and not isinstance(value, str):
             raise Invalid(f"match.{name} must be a string")
+        require_text(value, f"match.{name}")
     seconds = optional(data, "seconds", (int, float), "a number of seconds") or 0.0
     status = optional(data, "status", (int,), "an HTTP status code")
     times = optional(data, "times", (int,), "a whole number")

@@ -18,7 +18,7 @@ from winsms_emulator.clock import Clock, ManualClock
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, copy_account
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import Invalid
-from winsms_emulator.journal import Journal
+from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE, Journal
 from winsms_emulator.services.accounts import Accounts
 from winsms_emulator.services.control import Control, check_first_id
 from winsms_emulator.services.core import Core
@@ -31,7 +31,9 @@ class Gateway:
     """The simulated WinSMS gateway.
 
     ``accounts`` are the start accounts; a reset goes back to them, to empty queues, to
-    the first message ID and (for a manual clock) to the start time.
+    the first message ID and (for a manual clock) to the start time. The request journal
+    keeps ``journal_size`` entries and ``journal_max_bytes`` bytes at most (10,000 and
+    64 MB when left out).
     """
 
     def __init__(
@@ -42,6 +44,7 @@ class Gateway:
         default_rest_dialect: str = "seed",
         first_message_id: int = 1,
         journal_size: int | None = None,
+        journal_max_bytes: int | None = None,
     ) -> None:
         if default_rest_dialect not in REST_DIALECTS:
             raise Invalid(f"rest dialect must be one of {', '.join(REST_DIALECTS)}")
@@ -55,7 +58,9 @@ class Gateway:
             the_clock,
             Start(world, now),
             default_rest_dialect=default_rest_dialect,
-            journal=Journal(journal_size) if journal_size else Journal(),
+            journal=Journal(
+                journal_size or DEFAULT_JOURNAL_SIZE, journal_max_bytes or DEFAULT_JOURNAL_BYTES
+            ),
         )
         self.sms = WinSms(self.core)
         self.accounts = Accounts(self.core)

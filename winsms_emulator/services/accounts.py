@@ -16,6 +16,7 @@ from winsms_emulator.domain.encoding import MAX_PARTS, analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.numbers import require_digits
 from winsms_emulator.domain.results import MessageRecord, Quote
+from winsms_emulator.domain.text import require_text
 from winsms_emulator.errors import Invalid, NotFound
 from winsms_emulator.services.core import Core
 
@@ -114,6 +115,7 @@ class Accounts:
             raise Invalid(f"max_parts must be between 1 and {MAX_PARTS}")
         if number is not None:
             require_digits(number)
+        require_text(text, "message")
         info = analyse(text)
         with self._core.session() as (world, _):
             if username is None:

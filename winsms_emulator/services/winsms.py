@@ -55,12 +55,9 @@ class WinSms:
         with self._core.session() as (world, now):
             world.account(username)
             results = []
-            for index, message_id in enumerate(message_ids):
+            for message_id in message_ids[:MAX_STATUS_IDS]:
                 message = world.own_message(username, message_id)
-                if index >= MAX_STATUS_IDS:
-                    state = MessageState(DeliveryStatus.SKIPPED, StatusCode.SKIPPED, now)
-                    results.append(StatusResult(message_id, state))
-                elif message is None:
+                if message is None:
                     state = MessageState(DeliveryStatus.NOTFOUND, StatusCode.NOT_FOUND, now)
                     results.append(StatusResult(message_id, state))
                 else:
@@ -69,7 +66,10 @@ class WinSms:
                             message_id, message.state_at(now), message.number, message.cost
                         )
                     )
-            return results
+        # the rest wait for another request: nothing to look up, so not under the lock
+        skipped = MessageState(DeliveryStatus.SKIPPED, StatusCode.SKIPPED, now)
+        results.extend(StatusResult(i, skipped) for i in message_ids[MAX_STATUS_IDS:])
+        return results
 
     def delete_scheduled(self, username: str, message_ids: Sequence[int]) -> list[DeleteReport]:
         """Delete queued messages and refund them (Appendix C results, in request order)."""

@@ -12,13 +12,19 @@ from typing import Any
 from flask import Response, current_app
 from lxml import etree
 
+from winsms_emulator.domain.text import printable
 from winsms_emulator.errors import RequestError
 
 
 def json_response(status: int, body: Any) -> Response:
-    return current_app.response_class(
-        json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
-    )
+    """JSON as UTF-8; a string UTF-8 cannot carry (a lone surrogate) is written as its
+    ``\\u`` escape instead of failing, so an answer never breaks on the text in it."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = json.dumps(body).encode("ascii")
+    return current_app.response_class(data, status=status, mimetype="application/json")
 
 
 def control_error(status: int, message: str) -> Response:
@@ -39,4 +45,6 @@ def xml_error(root_name: str, error: RequestError, status: int = 200) -> Respons
 
 
 def text_response(status: int, text: str) -> Response:
-    return current_app.response_class(text, status=status, mimetype="text/plain")
+    """Plain text as UTF-8 (a character UTF-8 cannot carry becomes U+FFFD)."""
+    data = printable(text).encode("utf-8")
+    return current_app.response_class(data, status=status, mimetype="text/plain")

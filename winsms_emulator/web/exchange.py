@@ -31,6 +31,7 @@ class Exchange:
     account: str | None = None
     outcome: str | None = None
     violations: tuple[str, ...] = ()
+    violation_count: int | None = None  # None: as many as listed
     detail: str = ""
     parameters: tuple[tuple[str, str], ...] = ()  # as sent, password masked (HTTP API)
 
@@ -74,6 +75,7 @@ def finish(response: Response) -> Response:
                 http_status=response.status_code,
                 outcome=exchange.outcome or _outcome_of(response.status_code),
                 violations=exchange.violations,
+                violation_count=exchange.violation_count,
                 detail=exchange.detail,
                 duration_ms=round(took, 3),
                 parameters=exchange.parameters,

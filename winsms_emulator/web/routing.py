@@ -13,9 +13,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import (
+    BadRequest,
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+)
 from werkzeug.routing import BaseConverter, Map, Rule
 
+from winsms_emulator.errors import GatewayError
 from winsms_emulator.operations import Operation, Surface
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import control_error
@@ -56,18 +64,39 @@ def install(app: Flask, surfaces: Iterable[Surface]) -> dict[str, Operation]:
         if surface is not None:
             record = exchange.current()
             record.outcome = record.outcome or f"{exc.code} {exc.name}"
-            record.detail = record.detail or (exc.description or "")
+            record.detail = record.detail or _cause(exc)
             return surface.error(exc)
         return control_answer(exc)
 
     return by_endpoint
 
 
+#: How a gateway refusal a surface did not answer itself reaches the client.
+_REFUSALS: dict[str, type[HTTPException]] = {
+    "not_found": NotFound,
+    "conflict": Conflict,
+}
+
+
 def _view(surface: Surface, operation: Operation) -> Any:
     def view(**_: Any) -> Response:
-        return surface.run(operation)
+        try:
+            return surface.run(operation)
+        except GatewayError as exc:
+            # The gateway refuses before it changes anything; a surface that lets the
+            # refusal through still answers a 4xx in its own format, never a 500.
+            exchange.current().detail = exc.message
+            raise _REFUSALS.get(exc.kind, BadRequest)(exc.message) from None
 
     return view
+
+
+def _cause(exc: HTTPException) -> str:
+    """What the journal says of an error: for a 500, the exception behind it."""
+    original = getattr(exc, "original_exception", None)
+    if isinstance(exc, InternalServerError) and original is not None:
+        return f"internal error: {type(original).__name__}: {original}"[:2000]
+    return exc.description or ""
 
 
 def _has_exchange() -> bool:

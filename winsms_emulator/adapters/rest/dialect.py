@@ -28,13 +28,19 @@ class RestError(Exception):
     what was wrong (for the journal and the ``X-Emulator-Detail`` header, never the body)."""
 
     def __init__(
-        self, status: int, message: str, violations: tuple[str, ...] = (), detail: str = ""
+        self,
+        status: int,
+        message: str,
+        violations: tuple[str, ...] = (),
+        detail: str = "",
+        violation_count: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.violations = violations
         self.detail = detail
+        self.violation_count = violation_count
 
 
 def credits(amount: Decimal) -> float:

@@ -23,6 +23,11 @@ from winsms_emulator.operations import Operation
 from winsms_emulator.web.context import gateway
 
 BAD_IDS = "At least one non-numeric api Id was supplied in the apiIds array."
+#: The most IDs a status or delete request may list (the current document's limit).
+MAX_IDS = 1000
+#: The most IDs a seed-shape status request may list: those past the 1000th are answered
+#: SKIPPED, and a list ten times longer than the limit is refused whole.
+MAX_SKIPPED_IDS = 10_000
 MANUAL_OPT_OUT_TEXT = "* MANUALLY ADDED BY USER *"
 
 
@@ -219,7 +224,13 @@ OPERATIONS = (
         "POST",
         "/sms/outgoing/status",
         status,
-        RestSpec(_BOTH_IDS, invalid={"current": BAD_IDS}),
+        # the current document allows 1000 IDs; the seed shape answers those past the
+        # 1000th SKIPPED (108), as the XML guide says, up to a list far beyond any need
+        RestSpec(
+            _BOTH_IDS,
+            invalid={"current": BAD_IDS},
+            max_items={"seed": MAX_SKIPPED_IDS, "current": MAX_IDS},
+        ),
         "Status of sent messages",
     ),
     _op(
@@ -235,8 +246,12 @@ OPERATIONS = (
         "POST",
         "/sms/scheduled/delete",
         delete_scheduled,
+        # both shapes allow 1000 IDs (the current document's limit; nothing is deleted
+        # from a longer list)
         RestSpec(
-            {"seed": "SeedDeleteRequest", "current": "ApiMessageIds"}, invalid={"current": BAD_IDS}
+            {"seed": "SeedDeleteRequest", "current": "ApiMessageIds"},
+            invalid={"current": BAD_IDS},
+            max_items={"seed": MAX_IDS, "current": MAX_IDS},
         ),
         "Delete scheduled messages",
     ),

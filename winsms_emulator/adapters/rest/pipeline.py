@@ -21,6 +21,8 @@ from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_deta
 from winsms_emulator.adapters.rest.seed import Seed
 from winsms_emulator.adapters.rest.validation import validate
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.text import first_unencodable
+from winsms_emulator.errors import GatewayError, NotFound
 from winsms_emulator.operations import Operation
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
@@ -54,13 +56,15 @@ class RestSpec:
     ``invalid`` the documented message for an invalid body per shape, where the
     document has one; ``dialect`` fixes the shape (operations only the current document
     has); ``sniff`` lets the shape the body implies answer the request whatever the
-    account's setting (a send).
+    account's setting (a send); ``max_items`` the most IDs a body may list per shape,
+    refused before anything else reads them.
     """
 
     schemas: Mapping[str, str] = field(default_factory=dict)
     invalid: Mapping[str, str] = field(default_factory=dict)
     dialect: str | None = None
     sniff: bool = False
+    max_items: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def reads_body(self) -> bool:
@@ -189,18 +193,57 @@ def run(operation: Operation) -> Response:
             call.dialect = DIALECTS[gw.sms.rest_dialect_of(call.account)]
         if spec.reads_body:
             call.body = _read_json(call)
-            schema = spec.schemas[call.dialect.name]
-            validate(schema, call.body, spec.invalid.get(call.dialect.name))
-        response = json_response(200, {**call.dialect.envelope(call.now), **handler(call)})
+            _check_fields(call, spec)
+        response = json_response(200, {**call.dialect.envelope(call.now), **_handle(handler, call)})
         record.outcome = "ok"
     except RestError as exc:
         call.violations = exc.violations
         call.detail = exc.detail or call.detail
+        record.violation_count = exc.violation_count
         response = error_response(call, exc)
         record.outcome = f"{response.status_code} {exc.message}"
     record.violations = call.violations
     record.detail = call.detail
     return response
+
+
+def _check_fields(call: Call, spec: RestSpec) -> None:
+    """The 422 checks, cheapest first: a list longer than the shape allows, text that
+    cannot be kept, then the OpenAPI schema."""
+    shape = call.dialect.name
+    documented = spec.invalid.get(shape)
+    most = spec.max_items.get(shape)
+    count = listed(call.body)
+    if most is not None and count > most:
+        call.detail = f"{count} IDs in one request; no more than {most} are allowed"
+        raise RestError(422, documented or f"There is an error in the request body: {call.detail}.")
+    reason = first_unencodable(call.body)
+    if reason is not None:
+        call.detail = reason
+        raise RestError(422, documented or f"There is an error in the request body: {reason}.")
+    validate(spec.schemas[shape], call.body, documented)
+
+
+def listed(body: Any) -> int:
+    """How many items a body lists: a bare array, or the ``messages`` list of one."""
+    if isinstance(body, list):
+        return len(body)
+    if isinstance(body, dict) and isinstance(body.get("messages"), list):
+        return len(body["messages"])
+    return 0
+
+
+def _handle(handler: Callable[[Call], dict[str, Any]], call: Call) -> dict[str, Any]:
+    """Run the handler; a refusal from the gateway it did not expect is still answered in
+    the call's shape (an account gone since the key was read is an unknown key now)."""
+    try:
+        return handler(call)
+    except NotFound as exc:
+        call.detail = exc.message
+        raise RestError(401, UNKNOWN_KEY) from None
+    except GatewayError as exc:
+        call.detail = exc.message
+        raise RestError(422, f"There is an error in the request body: {exc.message}") from None
 
 
 def error_response(call: Call, error: RestError) -> Response:
