@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from rest_helpers import N1, make_current, make_rest
 
-from winsms_emulator.adapters.rest import pipeline, validation
+from winsms_emulator.adapters.rest import validation
 from winsms_emulator.adapters.rest.validation import OpenApi, openapi
 
 STATUS = "/sms/outgoing/status"
