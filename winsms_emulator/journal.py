@@ -18,7 +18,12 @@ DEFAULT_JOURNAL_SIZE = 10_000
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
-    """One request to one of the WinSMS APIs."""
+    """One request to one of the WinSMS APIs.
+
+    ``shape`` is the published shape of the API its answer was written in (``""`` for
+    an API with one, or when an injected fault answered first); ``facts`` are the
+    documented outcomes the answer showed (:mod:`winsms_emulator.outcomes`).
+    """
 
     at: datetime
     method: str
@@ -31,6 +36,8 @@ class JournalEntry:
     violations: tuple[str, ...] = ()
     detail: str = ""
     duration_ms: float = 0.0
+    shape: str = ""
+    facts: tuple[str, ...] = ()
 
 
 @dataclass

@@ -54,6 +54,13 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "shape": None,
+        "facts": [
+            "recipient:accepted",
+            "schedule:immediate",
+            "parts:single-part",
+            "encoding:GSM",
+        ],
     }
     assert duration >= 0
 
@@ -102,6 +109,14 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "shape": "seed",
+        "facts": [
+            "http:200",
+            "recipient:accepted",
+            "schedule:immediate",
+            "parts:single-part",
+            "encoding:GSM",
+        ],
     }
 
 

@@ -98,6 +98,8 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
         "violations": list(entry.violations),
         "detail": entry.detail,
         "duration_ms": entry.duration_ms,
+        "shape": entry.shape or None,
+        "facts": list(entry.facts),
     }
 
 

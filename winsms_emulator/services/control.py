@@ -71,6 +71,7 @@ class Control:
             core.journal.clear()
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
+            core.coverage.reset(core.now())
 
     def export_state(self) -> dict[str, Any]:
         """Everything the emulator holds, as JSON-ready data (see :mod:`winsms_emulator.state`)."""

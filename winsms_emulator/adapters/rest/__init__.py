@@ -17,9 +17,11 @@ from flask import Flask, Response
 
 from winsms_emulator.adapters.rest.operations import OPERATIONS
 from winsms_emulator.adapters.rest.pipeline import (
+    DIALECTS,
     REST_PREFIX,
     claims,
     error,
+    facts,
     openapi,
     rest_error,
     run,
@@ -49,4 +51,7 @@ SURFACE = Surface(
     who=who,
     claims=claims,
     setup=_setup,
+    title="REST",
+    shapes=tuple(DIALECTS),
+    facts=facts,
 )

@@ -23,7 +23,8 @@ from winsms_emulator.adapters.rest.current import Current
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_details
 from winsms_emulator.adapters.rest.seed import Seed
 from winsms_emulator.domain.accounts import Account
-from winsms_emulator.operations import Operation
+from winsms_emulator.operations import Answered, Operation, operation_facts
+from winsms_emulator.outcomes import Family, fact
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
@@ -54,13 +55,15 @@ class RestSpec:
     ``schemas`` names the request body's OpenAPI component per shape (no body: empty);
     ``invalid`` the documented message for an invalid body per shape, where the
     document has one; ``dialect`` fixes the shape (operations only the current document
-    has); ``sniff`` lets the body's own keys choose the shape (a send).
+    has); ``sniff`` lets the body's own keys choose the shape (a send); ``pages`` says
+    the operation is a listing that pages (``offset`` and ``limit``) in a shape that does.
     """
 
     schemas: Mapping[str, str] = field(default_factory=dict)
     invalid: Mapping[str, str] = field(default_factory=dict)
     dialect: str | None = None
     sniff: bool = False
+    pages: bool = False
 
     @property
     def reads_body(self) -> bool:
@@ -79,6 +82,7 @@ class Call:
     violations: tuple[str, ...] = ()
     detail: str = ""
     parsed: tuple[bool, Any] | None = None  # (is JSON, value), once read
+    results: Any = None  # what the handler had the gateway do (the answer's facts)
 
     @property
     def username(self) -> str:
@@ -222,6 +226,7 @@ def run(operation: Operation) -> Response:
     call = Call(operation.name, fixed or DIALECTS[gw.default_rest_dialect], gw.now())
     handler: Callable[[Call], dict[str, Any]] = operation.handler
     record = exchange.current()
+    record.shape = call.dialect.name
     try:
         if spec.reads_body and (request.content_length or 0) > config().rest_max_body_bytes:
             raise too_large()
@@ -244,6 +249,8 @@ def run(operation: Operation) -> Response:
         record.outcome = f"{response.status_code} {exc.message}"
     record.violations = call.violations
     record.detail = call.detail
+    record.shape = call.dialect.name
+    record.results = call.results
     return response
 
 
@@ -266,7 +273,10 @@ def error(exc: HTTPException) -> Response:
         message = f"Request method should be set to '{allowed}', not '{request.method}'."
     elif status == 413:
         message = too_large().message
-    exchange.current().outcome = f"{status} {message}"
+    record = exchange.current()
+    record.outcome = f"{status} {message}"
+    fixed = record.operation.spec.dialect if record.operation is not None else None
+    record.shape = fixed or gateway().default_rest_dialect
     return rest_error(status, message)
 
 
@@ -282,3 +292,8 @@ def who() -> str | None:
 
 def claims(path: str) -> bool:
     return path.lower().startswith("/api/rest/")
+
+
+def facts(answered: Answered) -> tuple[str, ...]:
+    """Every answer shows its HTTP status; a finished operation, what its results show."""
+    return (fact(Family.HTTP, str(answered.http_status)), *operation_facts(answered))
