@@ -126,7 +126,7 @@ class ControlPlane:
             raise Invalid(f"since must be one of {', '.join(SCOPES)}")
         if scope == "mark" and not self.gateway.coverage.marked:
             scope = "start"  # no mark yet: the report says it covers everything
-        if account is not None and account not in self._known_accounts():
+        if account is not None and account not in self.coverage_accounts():
             raise NotFound(f"no account named {account!r}")
         return report(SURFACES, self.gateway.coverage.tally(scope), scope, account)
 
@@ -139,9 +139,9 @@ class ControlPlane:
         self.gateway.coverage.mark(now)
         return {"mark": iso(now)}
 
-    def _known_accounts(self) -> set[str]:
-        """Accounts that exist, or that requests were counted for (since deleted by a
-        reset or a restored state)."""
+    def coverage_accounts(self) -> set[str]:
+        """The accounts a coverage report can be asked for: those that exist, and those
+        requests were counted for (since removed by a reset or a restored state)."""
         return {a.username for a in self.gateway.accounts.all()} | self.gateway.coverage.accounts()
 
     # -- accounts ---------------------------------------------------------------------------
