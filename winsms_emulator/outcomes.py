@@ -162,8 +162,8 @@ def rest_statuses(unreachable: Mapping[Enum, str] | None = None) -> Universe:
     """The current REST shape's ``statusErrorCode`` words: each :class:`DeliveryStatus`'s
     own, ``INQUEUE`` (a queued message) and ``FAILED`` (sent but not delivered)."""
     own = _table(Family.STATUS, DeliveryStatus, lambda m: _shown(m.rest_error), unreachable or {})
-    derived = (
-        Outcome(Family.STATUS, REST_IN_QUEUE, StatusCode.IN_QUEUE),
+    derived = (  # a queued message is NOTFOUND (code -1); an undelivered one SENDINGFAILED
+        Outcome(Family.STATUS, REST_IN_QUEUE, DeliveryStatus.NOTFOUND),
         Outcome(Family.STATUS, REST_UNDELIVERED, DeliveryStatus.SENDINGFAILED),
     )
     return own + Universe(derived)
