@@ -6,8 +6,10 @@ shape of the surface, with the outcomes its entry declares
 (:class:`~winsms_emulator.outcomes.Universe`). What was exercised is what the tallies
 counted (:mod:`winsms_emulator.tally`): the facts of every journaled request. A report
 covers one scope (since the start, the last reset or the mark), the whole server or one
-account; its totals count only the shapes the requests used, so a client of one API is
-not measured against the others.
+account. Its totals count only the shapes the requests used, so a client of one API is
+not measured against the others; its headline percentage counts only the operations the
+requests called (a client is not measured against operations it has no use for), and a
+second one every operation of the shapes used.
 """
 
 from __future__ import annotations
@@ -83,6 +85,11 @@ class SectionCoverage:
     def outcomes_exercised(self) -> int:
         return sum(len(o.exercised) for o in self.operations)
 
+    @property
+    def outcomes_called_total(self) -> int:
+        """The documented outcomes of the operations the requests called."""
+        return sum(o.outcomes for o in self.operations if o.requests)
+
 
 @dataclass(frozen=True)
 class Report:
@@ -119,10 +126,23 @@ class Report:
         return sum(s.outcomes_total for s in self.used)
 
     @property
+    def outcomes_called_total(self) -> int:
+        return sum(s.outcomes_called_total for s in self.used)
+
+    @property
     def percent(self) -> float | None:
-        """Outcomes exercised of those documented, in the shapes used (``None``: none)."""
-        total = self.outcomes_total
-        return round(100 * self.outcomes_exercised / total, 1) if total else None
+        """Outcomes exercised of those documented for the operations the requests called
+        (``None`` when they called none): the figure a threshold is held to."""
+        return _percent(self.outcomes_exercised, self.outcomes_called_total)
+
+    @property
+    def percent_all(self) -> float | None:
+        """Outcomes exercised of those documented for every operation of the shapes used."""
+        return _percent(self.outcomes_exercised, self.outcomes_total)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
 
 
 def report(
@@ -172,10 +192,12 @@ def summary(report: Report) -> list[str]:
     scope = _scope_words(report)
     if not report.used:
         return [f"WinSMS contract coverage{scope}: no request reached the WinSMS APIs"]
+    exercised = report.outcomes_exercised
     lines = [
-        f"WinSMS contract coverage{scope}: {report.outcomes_exercised} of "
-        f"{report.outcomes_total} documented outcomes ({report.percent}%) "
-        "in the APIs the requests used"
+        f"WinSMS contract coverage{scope}: {exercised} of {report.outcomes_called_total} "
+        f"documented outcomes of the operations called ({report.percent}%); "
+        f"{exercised} of {report.outcomes_total} of every operation of the APIs used "
+        f"({report.percent_all}%)"
     ]
     for section in report.used:
         lines.extend(_section_lines(section))
@@ -194,7 +216,8 @@ def _scope_words(report: Report) -> str:
 def _section_lines(section: SectionCoverage) -> list[str]:
     lines = [
         f"{section.title}: {section.operations_exercised} of {len(section.operations)} "
-        f"operations, {section.outcomes_exercised} of {section.outcomes_total} outcomes"
+        f"operations called, {section.outcomes_exercised} of "
+        f"{section.outcomes_called_total} of their outcomes exercised"
     ]
     never_called = [o.operation.name for o in section.operations if not o.requests]
     if never_called:

@@ -245,7 +245,7 @@ def test_the_python_api_gives_the_control_planes_report() -> None:
     report = emulator.control.coverage_report()
     assert emulator.coverage_summary() == "\n".join(summary(report))
     assert emulator.coverage_summary().startswith(
-        "WinSMS contract coverage: 4 of 65 documented outcomes (6.2%)"
+        "WinSMS contract coverage: 4 of 19 documented outcomes of the operations called (21.1%)"
     )
     assert emulator.mark_coverage() == {"mark": "2025-01-01T08:00:00+02:00"}
     assert emulator.coverage()["requests"] == 0

@@ -51,7 +51,7 @@ def test_with_no_request_no_shape_is_used_and_there_is_no_percentage() -> None:
     found = report(SURFACES, Tally(T0), "start")
     assert [s.title for s in found.sections] == ["XML", "REST seed", "REST current"]
     assert not found.used
-    assert found.percent is None
+    assert found.percent is None and found.percent_all is None
     assert (found.outcomes_exercised, found.outcomes_total) == (0, 0)
     assert summary(found) == ["WinSMS contract coverage: no request reached the WinSMS APIs"]
 
@@ -76,7 +76,9 @@ def test_each_fact_counts_the_requests_that_showed_it() -> None:
     assert send.outcomes == len(send.operation.universe[""].outcomes)
     assert (xml.operations_exercised, len(xml.operations)) == (1, 5)
     assert found.outcomes_total == xml.outcomes_total
-    assert found.percent == round(100 * 2 / xml.outcomes_total, 1)
+    assert found.outcomes_called_total == xml.outcomes_called_total == send.outcomes
+    assert found.percent == round(100 * 2 / send.outcomes, 1)
+    assert found.percent_all == round(100 * 2 / xml.outcomes_total, 1)
 
 
 def test_a_fact_no_document_lists_is_reported_as_undocumented() -> None:
@@ -203,9 +205,9 @@ def test_the_summary_names_per_operation_exactly_what_was_never_provoked() -> No
         "hpotter",
     )
     assert summary(found) == [
-        "WinSMS contract coverage of account hpotter: 7 of 65 documented outcomes (10.8%) "
-        "in the APIs the requests used",
-        "XML: 2 of 5 operations, 7 of 65 outcomes",
+        "WinSMS contract coverage of account hpotter: 7 of 16 documented outcomes of the "
+        "operations called (43.8%); 7 of 65 of every operation of the APIs used (10.8%)",
+        "XML: 2 of 5 operations called, 7 of 16 of their outcomes exercised",
         "  never called: send, status, delete_scheduled",
         "  replies never provoked: Not Valid XML Document, Invalid Username or Password, "
         "listing empty, opt-out Cancel, opt-out Unsubscribe, opt-out Quit, "
@@ -241,4 +243,6 @@ def test_the_json_form_has_the_totals_of_the_shapes_used_and_every_shape() -> No
         }
     ]
     assert replies["violations"] == {"requests": 0, "messages": []}
-    assert data["percent"] == round(100 / data["outcomes_total"], 1)
+    assert data["outcomes_called_total"] == 12  # replies: 2 errors, 2 listings, 8 triggers
+    assert data["percent"] == round(100 / 12, 1)
+    assert data["percent_all"] == round(100 / data["outcomes_total"], 1)

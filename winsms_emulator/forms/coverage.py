@@ -46,6 +46,7 @@ def _totals(of: Report | SectionCoverage) -> dict[str, Any]:
         "operations_exercised": of.operations_exercised,
         "operations_total": operations,
         "outcomes_exercised": of.outcomes_exercised,
+        "outcomes_called_total": of.outcomes_called_total,
         "outcomes_total": of.outcomes_total,
     }
 
@@ -60,6 +61,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "account": report.account,
         **_totals(report),
         "percent": report.percent,
+        "percent_all": report.percent_all,
         "sections": [
             {
                 "api": section.surface.name,
