@@ -59,6 +59,12 @@ def test_the_sample_suite_is_told_exactly_what_it_never_provoked(sample: pytest.
     assert result.ret == 0
 
 
+def test_the_readme_shows_what_the_sample_suite_is_told() -> None:
+    readme = (SAMPLE.parents[1] / "README.md").read_text("utf-8")
+    shown = readme.split(f" {SECTION} ", 1)[1].split("```", 1)[0]
+    assert shown.splitlines()[1:] == EXPECTED
+
+
 def test_under_xdist_the_workers_counts_are_added_up(sample: pytest.Pytester) -> None:
     result = sample.runpytest_subprocess(
         "-p", "no:cacheprovider", "-p", "xdist", "-n", "2", "--winsms-coverage"
@@ -101,11 +107,11 @@ def test_the_report_is_written_as_json_and_a_threshold_can_fail_the_run(
 def test_the_pytest_settings_turn_the_report_on_and_set_a_threshold_it_meets(
     sample: pytest.Pytester,
 ) -> None:
-    sample.makeini(
+    sample.makepyprojecttoml(
         """
-[pytest]
+[tool.pytest.ini_options]
 winsms_coverage = true
-winsms_coverage_json = coverage/winsms.json
+winsms_coverage_json = "coverage/winsms.json"
 winsms_coverage_fail_under = 35
 """
     )
