@@ -45,12 +45,14 @@ class Family(Enum):
 
     template: str
     description: str
+    prefix: str  # what its facts start with: "http:"
 
     def __new__(cls, value: str, template: str, description: str) -> Family:
         member = object.__new__(cls)
         member._value_ = value
         member.template = template
         member.description = description
+        member.prefix = f"{value}:"
         return member
 
     HTTP = "http", "HTTP {}", "the HTTP status of the answer"
@@ -69,7 +71,7 @@ class Family(Enum):
 
 def fact(family: Family, name: str) -> str:
     """The fact string of an outcome: ``family:name`` (interned: journals hold many)."""
-    return sys.intern(f"{family.value}:{name}")
+    return sys.intern(family.prefix + name)
 
 
 @dataclass(frozen=True, slots=True)
