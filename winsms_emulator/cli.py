@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict",
         action="store_true",
         default=None,
-        help="reject requests that break the published XML schemas",
+        help="reject requests that break the published XML schemas or HTTP API parameters",
     )
     serve.add_argument(
         "--rest-dialect",

@@ -123,6 +123,11 @@ class Emulator:
         """Base URL of the XML API (``.../api``; append ``/xmlsendsmsmulti.asp``, ...)."""
         return f"{self.url}/api"
 
+    @property
+    def http_url(self) -> str:
+        """Base URL of the HTTP (GET) API (``.../api``; append ``/batchmessage.asp``, ...)."""
+        return f"{self.url}/api"
+
     # -- the emulator ---------------------------------------------------------------------------
 
     def reset(self, first_message_id: int | None = None, seed: int | None = None) -> None:

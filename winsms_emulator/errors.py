@@ -228,6 +228,23 @@ class RequestError(Enum):
     INVALID_DATE = "Invalid Date"
 
 
+class HttpRequestError(Enum):
+    """Whole-request errors of the HTTP (GET) API, each answered as the one pair
+    ``Error=<value>``. WinSMS's page names only ``Invalid Date``; the others are the
+    emulator's reading, for what the page leaves open. (A bad login is the page's own
+    ``Login=FAIL``, or ``Credits=FAIL`` on ``credits.asp``.)"""
+
+    INVALID_PARAMETERS = "Invalid Parameters"  # --strict: unknown, repeated, missing, not UTF-8
+    INVALID_DATE = "Invalid Date"
+    TOO_MANY_NUMBERS = "Too Many Numbers"
+    METHOD_NOT_ALLOWED = "Method Not Allowed"
+    TOO_LARGE = "Request Too Large"
+
+    @property
+    def answer(self) -> str:
+        return f"Error={self.value}"
+
+
 class DeleteResult(Enum):
     """Appendix C: what deleting one scheduled message did."""
 

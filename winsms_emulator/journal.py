@@ -28,7 +28,7 @@ class JournalEntry:
     at: datetime
     method: str
     path: str
-    api: str  # "xml" or "rest"
+    api: str  # a surface: "xml", "rest" or "http"
     operation: str  # e.g. "send", "status"
     account: str | None
     http_status: int
@@ -36,6 +36,7 @@ class JournalEntry:
     violations: tuple[str, ...] = ()
     detail: str = ""
     duration_ms: float = 0.0
+    parameters: tuple[tuple[str, str], ...] = ()  # the HTTP API's, password masked
     shape: str = ""
     facts: tuple[str, ...] = ()
 

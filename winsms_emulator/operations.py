@@ -1,12 +1,12 @@
 """What an API surface is and what one of its operations is: declared once, read by
 routing, the fault layer, the request journal and the documents.
 
-Each surface adapter (``adapters/xml_api.py``, ``adapters/rest/``) declares its
-:class:`Surface` with its :class:`Operation` entries; :mod:`winsms_emulator.registry`
-lists the surfaces. Each operation also declares what the coverage report needs: its
-universe (every documented outcome it can show, per published shape of its surface) and
-how to read the facts of its results; the surface turns a whole answered request into
-facts (:class:`Answered`).
+Each surface adapter (``adapters/xml_api.py``, ``adapters/rest/``,
+``adapters/http_api.py``) declares its :class:`Surface` with its :class:`Operation`
+entries; :mod:`winsms_emulator.registry` lists the surfaces. Each operation also
+declares what the coverage report needs: its universe (every documented outcome it can
+show, per published shape of its surface) and how to read the facts of its results; the
+surface turns a whole answered request into facts (:class:`Answered`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # no web framework at run time: the fault rules read SURFACE_
     from werkzeug.exceptions import HTTPException
 
 #: The API surfaces clients use (a fault's ``match.api`` names one of them).
-SURFACE_NAMES = ("xml", "rest")
+SURFACE_NAMES = ("xml", "rest", "http")
 
 
 @dataclass(frozen=True)

@@ -201,7 +201,8 @@ def winsms_emulator_rest_dialect() -> str:
 
 @pytest.fixture(scope="session")
 def winsms_emulator_strict() -> bool:
-    """Whether XML requests that break the published schemas are refused."""
+    """Whether XML requests that break the published schemas (and HTTP API requests with
+    parameters its page does not name) are refused."""
     return False
 
 

@@ -54,6 +54,7 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "parameters": {},
         "shape": None,
         "facts": [
             "recipient:accepted",
@@ -109,6 +110,7 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
         "outcome": "ok",
         "violations": [],
         "detail": "",
+        "parameters": {},
         "shape": "seed",
         "facts": [
             "http:200",

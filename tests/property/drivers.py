@@ -8,7 +8,9 @@ test only through a :class:`Driver`:
 * :class:`XmlDriver`: the five ``.asp`` endpoints over HTTP, every answer
   checked against the emulator's own response XSD;
 * :class:`RestDriver`: REST v1 over HTTP, in the ``seed`` or the ``current``
-  shape.
+  shape;
+* :class:`HttpGetDriver`: the HTTP (GET) API's ``batchmessage.asp`` and
+  ``credits.asp``, with the XML API for what that API does not have.
 
 The HTTP drivers arrange the world (accounts, clock, replies, credits, ...)
 through the control plane, and run over a :class:`Transport`: Flask's test
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, urlencode
 
 import requests
 from flask import Flask
@@ -923,3 +925,91 @@ class MixedDriver(_HttpDriver):
 
     def api_balance(self, username: str) -> Decimal | None:
         return self.rest.api_balance(username)
+
+
+# -- (e) the HTTP (GET) API ---------------------------------------------------------------------
+
+#: The parameter names, in the case the driver sends them turn by turn (any case is one).
+_HTTP_NAME_CASES = (str.lower, str.title, str.upper)
+
+
+class HttpGetDriver(_HttpDriver):
+    """The HTTP (GET) API: sends with ``batchmessage.asp``, one request per message of a
+    batch (each with the batch's scheduled time), and reads the balance with
+    ``credits.asp`` (rounded to the nearest integer). Requests take turns between a GET
+    and a form POST and between parameter-name cases. That API has no status, delete,
+    replies or short-code calls: those go over the XML API, so every message sent here
+    is read, deleted and replied to over another API."""
+
+    name = "http"
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self.xml = XmlDriver(transport)
+        self.xml.specs = self.specs
+        self.turn = 0
+
+    def _call(self, asp: str, params: list[tuple[str, str]]) -> str:
+        self.turn += 1
+        case = _HTTP_NAME_CASES[self.turn % len(_HTTP_NAME_CASES)]
+        named = {case(name): value for name, value in params}
+        path = f"/api/{asp}"
+        if self.turn % 2:
+            answer = self.transport.request("GET", path, query=named)
+        else:
+            body = urlencode(named).encode()
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            answer = self.transport.request("POST", path, body=body, headers=form)
+        assert answer.status == 200, (asp, answer.status, answer.body)
+        assert answer.content_type.startswith("text/plain"), answer.content_type
+        text = answer.body.decode("utf-8")
+        assert not text.endswith(("\n", "\r")), text
+        return text
+
+    def _login(self, username: str) -> list[tuple[str, str]]:
+        spec = self.specs[username]
+        return [("user", spec.username), ("password", spec.password)]
+
+    def send(self, username: str, batch: Batch) -> list[list[Sent]]:
+        out = []
+        for message in batch.messages:
+            params = [
+                *self._login(username),
+                ("message", message.text),
+                ("numbers", ";".join(message.numbers) + ";"),  # the trailing ; of the VB sample
+            ]
+            if batch.scheduled is not None:
+                params.append(("scheduled", minute_stamp(batch.scheduled)))
+            answer = self._call("batchmessage.asp", params)
+            assert answer.endswith(";"), answer  # no whole-request error is expected
+            row = []
+            for pair in answer[:-1].split(";"):
+                number, _, code = pair.rpartition("=")
+                accepted = code.isdigit()
+                row.append(
+                    Sent(
+                        number,
+                        ACCEPTED if accepted else _normal_outcome(code),
+                        int(code) if accepted else None,
+                    )
+                )
+            out.append(row)
+        return out
+
+    def status(self, username: str, ids: Sequence[int]) -> list[StatusView]:
+        return self.xml.status(username, ids)
+
+    def delete(self, username: str, ids: Sequence[int]) -> list[DeleteView]:
+        return self.xml.delete(username, ids)
+
+    def fetch_replies(self, username: str) -> list[Inbound]:
+        return self.xml.fetch_replies(username)
+
+    def fetch_sc(self, username: str) -> list[Inbound]:
+        return self.xml.fetch_sc(username)
+
+    def api_balance(self, username: str) -> Decimal | None:
+        answer = self._call("credits.asp", self._login(username))
+        name, _, value = answer.partition("=")
+        assert name == "Credits" and value.isdigit(), answer
+        return Decimal(value)

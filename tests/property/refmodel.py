@@ -98,6 +98,11 @@ def one_decimal(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def nearest_whole(amount: Decimal) -> Decimal:
+    """The HTTP API's ``credits.asp``: the balance rounded to the nearest integer."""
+    return amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
 # -- the model ------------------------------------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """Schemathesis against the emulator's own OpenAPI documents, in process.
 
 REST v1 (``/api/rest/v1/openapi.json``, authenticated with the default
-account's key) and the control plane (``/_emulator/openapi.json``): every
-generated request gets no 5xx and an answer that conforms to the document.
+account's key), the HTTP (GET) API (``/api/http/openapi.json``) and the control
+plane (``/_emulator/openapi.json``): every generated request gets no 5xx and an
+answer that conforms to the document.
 The example count per operation is bounded by the Hypothesis profile.
 """
 
@@ -51,6 +52,17 @@ def test_rest_v1_conforms_to_its_openapi_document(
     case: schemathesis.Case, fresh_emulator: Emulator
 ) -> None:
     case.call_and_validate(headers={"Authorization": API_KEY}, checks=CHECKS)
+
+
+http_schema = schemathesis.openapi.from_wsgi("/api/http/openapi.json", emulator.app)
+
+
+@http_schema.parametrize()
+@bounded()
+def test_the_http_api_conforms_to_its_openapi_document(
+    case: schemathesis.Case, fresh_emulator: Emulator
+) -> None:
+    case.call_and_validate(checks=CHECKS)
 
 
 if CONTROL_DOCUMENT.exists():

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from winsms_emulator import Emulator
-from winsms_emulator.errors import Invalid
+from winsms_emulator.errors import HttpRequestError, Invalid, SendOutcome
 from winsms_emulator.operations import SURFACE_NAMES
 from winsms_emulator.registry import OPERATIONS, SURFACES
 from winsms_emulator.resources import schemas_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 REST_DOC = json.loads((schemas_dir() / "rest-v1.openapi.json").read_text("utf-8"))
+HTTP_DOC = json.loads((schemas_dir() / "http-api.openapi.json").read_text("utf-8"))
 
 
 def test_each_operation_has_one_name_on_its_surface_and_one_endpoint() -> None:
@@ -40,6 +41,46 @@ def test_the_rest_document_describes_exactly_the_registrys_rest_operations() -> 
         for method in op.methods
     }
     assert registered == documented
+
+
+def test_the_http_document_describes_exactly_the_registrys_http_operations() -> None:
+    [server] = HTTP_DOC["servers"]
+    documented = {
+        (method.upper(), server["url"] + path, item[method]["operationId"].removesuffix("Post"))
+        for path, item in HTTP_DOC["paths"].items()
+        for method in item
+    }
+    registered = {
+        (method, f"/api/{op.spec.asp}", op.name)
+        for op in OPERATIONS
+        if op.surface == "http"
+        for method in op.methods
+    }
+    assert registered == documented
+
+
+def test_the_http_document_lists_each_operations_parameters() -> None:
+    for op in OPERATIONS:
+        if op.surface == "http":
+            item = HTTP_DOC["paths"][f"/{op.spec.asp}"]
+            query = item["get"]["parameters"]
+            assert [p["name"] for p in query] == list(op.spec.known)
+            assert [p["name"] for p in query if p["required"]] == list(op.spec.required)
+            form = item["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+            assert list(form["schema"]["properties"]) == list(op.spec.known)
+
+
+def test_the_http_send_answer_pattern_admits_every_code_and_whole_request_error() -> None:
+    schema = HTTP_DOC["paths"]["/batchmessage.asp"]["get"]["responses"]["200"]["content"]
+    pattern = schema["text/plain"]["schema"]["pattern"]
+    for outcome in SendOutcome:
+        code = "1001" if outcome.accepted else outcome.xml_code
+        assert re.fullmatch(pattern, f"27825550101={code};"), outcome
+    for error in HttpRequestError:
+        if error not in (HttpRequestError.METHOD_NOT_ALLOWED, HttpRequestError.TOO_LARGE):
+            assert re.fullmatch(pattern, error.answer), error
+    for outcome in (SendOutcome.ACCOUNT_LOCKED, SendOutcome.NO_MESSAGE, SendOutcome.NO_NUMBER):
+        assert re.fullmatch(pattern, f"Error={outcome.xml_code}"), outcome
 
 
 def test_every_request_schema_the_rest_operations_name_is_in_the_document() -> None:

@@ -119,7 +119,23 @@ def _status_class(status: str, code: int) -> str:
     return "st-" + status.lower()
 
 
-_templates.filters.update(when=_when, time_of=_time_of, credits=_credits, code_text=_code_text)
+#: What the outbox says a message was sent with ("via ..."), by the message's ``api``.
+VIA = {
+    "xml": "XML API",
+    "rest": "REST v1",
+    "http": "HTTP (GET) API",
+    "service": "Python API",
+    "optout-confirmation": "opt-out confirmation",
+}
+
+
+def _via(api: str) -> str:
+    return VIA.get(api, api)
+
+
+_templates.filters.update(
+    when=_when, time_of=_time_of, credits=_credits, code_text=_code_text, via=_via
+)
 _templates.globals.update(status_class=_status_class)
 
 

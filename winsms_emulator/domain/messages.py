@@ -87,7 +87,7 @@ class Message:
     scheduled: bool
     outcome: FinalOutcome
     client_message_id: str | None = None
-    api: str = "service"  # which API sent it: xml, rest, control, optout-confirmation
+    api: str = "service"  # which API sent it: xml, rest, http, service, optout-confirmation
     deleted_at: datetime | None = None
 
     def copy(self) -> Message:

@@ -98,9 +98,18 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
         "violations": list(entry.violations),
         "detail": entry.detail,
         "duration_ms": entry.duration_ms,
+        "parameters": _first_of_each(entry.parameters),
         "shape": entry.shape or None,
         "facts": list(entry.facts),
     }
+
+
+def _first_of_each(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Name to value, in the order sent; a repeated name shows its first value."""
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        found.setdefault(name, value)
+    return found
 
 
 def clock_json(now: datetime, mode: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,7 @@ class Exchange:
     outcome: str | None = None
     violations: tuple[str, ...] = ()
     detail: str = ""
+    parameters: tuple[tuple[str, str], ...] = ()  # as sent, password masked (HTTP API)
     shape: str | None = None
     results: Any = None
     injected: bool = False
@@ -89,6 +91,7 @@ def finish(response: Response) -> Response:
             violations=exchange.violations,
             detail=exchange.detail,
             duration_ms=round(took, 3),
+            parameters=exchange.parameters,
             shape="" if exchange.injected else shape,
             facts=facts,
         )
@@ -99,12 +102,21 @@ def finish(response: Response) -> Response:
         ACCESS_LOG.info(
             "%s %s %s account=%s %.1fms",
             request.method,
-            request.full_path.rstrip("?"),
+            _masked(request.full_path.rstrip("?")),
             response.status_code,
             exchange.account or "-",
             took,
         )
     return response
+
+
+#: A ``password=`` parameter in a logged address (any case), up to the next ``&``.
+_PASSWORD = re.compile(r"(?i)([?&]password=)[^&]*")
+
+
+def _masked(path: str) -> str:
+    """The address with any password in its query string masked (the HTTP API's)."""
+    return _PASSWORD.sub(r"\g<1>***", path) if "=" in path else path
 
 
 def _outcome_of(status: int) -> str:
