@@ -31,6 +31,7 @@ from winsms_emulator.errors import (
     REST_UNDELIVERED,
     DeleteResult,
     DeliveryStatus,
+    HttpRequestError,
     RequestError,
     SendOutcome,
     StatusCode,
@@ -67,6 +68,7 @@ class Family(Enum):
     PARTS = "parts", "{}", "a message sent in one part or in several"
     ENCODING = "encoding", "{}", "a message sent in GSM 03.38 or in UCS-2"
     TRANSFER = "transfer", "transfer {}", "a credit transfer that moved the credits, or not"
+    ANSWER = "answer", "{}", "an answer of the operation's own (the HTTP API's name/value pairs)"
 
 
 def fact(family: Family, name: str) -> str:
@@ -146,6 +148,22 @@ def http_statuses(statuses: Iterable[int]) -> Universe:
 def request_errors(unreachable: Mapping[Enum, str] | None = None) -> Universe:
     """The whole-request errors (:class:`RequestError`), as their values."""
     return _table(Family.ERROR, RequestError, lambda m: m.value, unreachable or {})
+
+
+def http_request_errors(unreachable: Mapping[Enum, str] | None = None) -> Universe:
+    """The HTTP API's whole-request errors (:class:`HttpRequestError`), as its pairs."""
+    return _table(Family.ERROR, HttpRequestError, lambda m: m.answer, unreachable or {})
+
+
+def xml_word(outcome: SendOutcome) -> str:
+    """A recipient's outcome as the XML API (and the HTTP API) writes it: its code, or
+    ``accepted`` for an ID."""
+    return outcome.xml_code or outcome.value
+
+
+def rest_word(outcome: SendOutcome) -> str:
+    """A recipient's ``acceptError`` in REST (``accepted`` for an accepted one)."""
+    return outcome.rest_error or outcome.value
 
 
 def recipients(

@@ -66,6 +66,7 @@ def test_a_fresh_emulator_has_exercised_nothing_of_any_operation(control: Contro
         ("xml", None, False),
         ("rest", "seed", False),
         ("rest", "current", False),
+        ("http", None, False),
     ]
     listed = {(s["api"], o["operation"]) for s in report["sections"] for o in s["operations"]}
     assert listed == {(op.surface, op.name) for op in OPERATIONS}

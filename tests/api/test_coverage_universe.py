@@ -366,3 +366,50 @@ def test_every_documented_rest_current_outcome_can_be_provoked_and_is_seen() -> 
 
 def test_every_appendix_d_trigger_has_a_reply_here() -> None:
     assert set(TRIGGER_TEXTS) == set(TRIGGERS)
+
+
+# -- the HTTP (GET) API -------------------------------------------------------------------------
+
+
+def test_every_documented_http_api_outcome_can_be_provoked_and_is_seen() -> None:
+    emulator = world()
+    client = emulator.client()
+
+    def get(asp: str, status: int = 200, **params: str) -> str:
+        answer = client.get(
+            f"/api/{asp}", query_string={"user": USER, "password": PASSWORD, **params}
+        )
+        assert answer.status_code == status, answer.get_data(as_text=True)
+        return answer.get_data(as_text=True)
+
+    for asp in ("auth.asp", "credits.asp", "batchmessage.asp"):
+        assert client.delete(f"/api/{asp}").status_code == 405
+        assert client.get(f"/api/{asp}?user={'x' * 9_000_000}").status_code in (413, 414)
+        get(asp, password="wrong")
+    assert get("auth.asp") == "Login=OK"
+    assert get("auth.asp", user="locked", password="pw") == "Login=ACCOUNTLOCKED"
+    assert get("credits.asp").startswith("Credits=")
+
+    def send(text: str, *numbers: str, user: str = USER, **extra: str) -> str:
+        password = PASSWORD if user == USER else "pw"
+        listed = ";".join(numbers)
+        return get(
+            "batchmessage.asp", user=user, password=password, message=text, numbers=listed, **extra
+        )
+
+    assert send("hi", number(1), "123", number(3), number(4)).endswith(
+        "123=FAIL:BADDEST;27820000003=FAIL:OPTEDOUT;27820000004=FAIL:WASPADNC;"
+    )
+    assert send("hi") == "Error=FAIL:NO NUMBER"
+    assert send("", number(1)) == f"{number(1)}=FAIL:NO MESSAGE;"
+    assert send("x" * 1000, number(1)) == f"{number(1)}=FAIL:TOOLONG;"
+    send("x" * 200 + " ✓", number(1))
+    send("later", number(1), scheduled=FUTURE)
+    assert send("hi", number(2), user="trial").endswith("FAIL:TRIALNOT2SELF;")
+    assert send("hi", number(1), user="broke").endswith("NOCREDITS;")
+    assert send("hi", number(1), user="locked").endswith("ACCOUNTLOCKED;")
+    assert send("hi", number(1), scheduled="20251301") == "Error=Invalid Date"
+    assert send("hi", *[number(500 + i) for i in range(1001)]) == "Error=Too Many Numbers"
+
+    assert never_exercised(emulator, "HTTP") == {}
+    emulator.raise_errors()

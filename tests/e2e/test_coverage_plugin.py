@@ -33,7 +33,7 @@ EXPECTED = [
     "  status never provoked: HTTP 400, HTTP 401, HTTP 405, HTTP 413, HTTP 415, HTTP 422, "
     "status SENDINGFAILED, status INQUEUE, status FAILED",
     "  balance never provoked: HTTP 405",
-    "not used: XML, REST seed",
+    "not used: XML, REST seed, HTTP",
 ]
 
 

@@ -49,7 +49,7 @@ def tallied(*entries: JournalEntry) -> Tally:
 
 def test_with_no_request_no_shape_is_used_and_there_is_no_percentage() -> None:
     found = report(SURFACES, Tally(T0), "start")
-    assert [s.title for s in found.sections] == ["XML", "REST seed", "REST current"]
+    assert [s.title for s in found.sections] == ["XML", "REST seed", "REST current", "HTTP"]
     assert not found.used
     assert found.percent is None and found.percent_all is None
     assert (found.outcomes_exercised, found.outcomes_total) == (0, 0)
@@ -215,7 +215,7 @@ def test_the_summary_names_per_operation_exactly_what_was_never_provoked() -> No
         "  replies showed what no document lists: error:500 (1)",
         "  short_code_messages: every documented outcome provoked",
         "  short_code_messages: 1 request(s) broke a published schema",
-        "not used: REST seed, REST current",
+        "not used: REST seed, REST current, HTTP",
     ]
 
 
@@ -229,7 +229,7 @@ def test_the_json_form_has_the_totals_of_the_shapes_used_and_every_shape() -> No
     )
     assert data["requests"] == 1 and data["operations_exercised"] == 1
     assert data["operations_total"] == 5
-    assert [s["title"] for s in data["sections"]] == ["XML", "REST seed", "REST current"]
+    assert [s["title"] for s in data["sections"]] == ["XML", "REST seed", "REST current", "HTTP"]
     xml = data["sections"][0]
     assert (xml["api"], xml["shape"], xml["used"]) == ("xml", None, True)
     replies = next(o for o in xml["operations"] if o["operation"] == "replies")

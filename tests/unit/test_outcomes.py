@@ -21,6 +21,7 @@ from winsms_emulator.errors import (
     SCRIPTABLE_FINAL_STATES,
     DeleteResult,
     DeliveryStatus,
+    HttpRequestError,
     RequestError,
     SendOutcome,
     StatusCode,
@@ -34,6 +35,7 @@ from winsms_emulator.resources import schemas_dir
 TABLES: tuple[type[Enum], ...] = (
     SendOutcome,
     RequestError,
+    HttpRequestError,
     DeliveryStatus,
     StatusCode,
     DeleteResult,
@@ -75,6 +77,7 @@ def test_each_shape_of_each_surface_has_operations_and_a_title() -> None:
         "XML",
         "REST seed",
         "REST current",
+        "HTTP",
     ]
 
 
@@ -101,10 +104,26 @@ def test_a_table_an_operation_shows_is_covered_whole_or_its_gaps_are_explained(
 # -- the outcome table, family by family --------------------------------------------------------
 
 
-def test_an_xml_send_can_show_every_recipient_code_in_the_xml_words() -> None:
-    universe = universe_of("xml", "", "send")
+@pytest.mark.parametrize("surface", ["xml", "http"])
+def test_an_xml_or_http_send_can_show_every_recipient_code_in_the_xml_words(surface: str) -> None:
+    universe = universe_of(surface, "", "send")
     assert names(universe, Family.RECIPIENT) == {o.xml_code or "accepted" for o in SendOutcome}
-    assert names(universe, Family.ERROR) == {e.value for e in RequestError}
+
+
+def test_an_xml_send_can_show_every_whole_request_error() -> None:
+    assert names(universe_of("xml", "", "send"), Family.ERROR) == {e.value for e in RequestError}
+
+
+def test_the_http_api_shows_its_pairs_and_each_error_but_the_strict_refusal() -> None:
+    errors = {e.answer for e in HttpRequestError if e is not HttpRequestError.INVALID_PARAMETERS}
+    send = universe_of("http", "", "send")
+    assert names(send, Family.ERROR) == {"Login=FAIL", *errors}
+    not_a_send = {"Error=Method Not Allowed", "Error=Request Too Large"}
+    auth, balance = universe_of("http", "", "auth"), universe_of("http", "", "balance")
+    assert names(auth, Family.ERROR) == {"Login=FAIL", *not_a_send}
+    assert names(auth, Family.ANSWER) == {"Login=OK", "Login=ACCOUNTLOCKED"}
+    assert names(balance, Family.ERROR) == {"Credits=FAIL", *not_a_send}
+    assert names(balance, Family.ANSWER) == {"Credits=<balance>"}
 
 
 @pytest.mark.parametrize(
@@ -120,7 +139,12 @@ def test_a_rest_send_can_show_every_accept_error_but_the_blank_ones(shape: str, 
 
 @pytest.mark.parametrize(
     ("surface", "shape", "name"),
-    [("xml", "", "send"), ("rest", "seed", "send"), ("rest", "current", "sendmulti")],
+    [
+        ("xml", "", "send"),
+        ("rest", "seed", "send"),
+        ("rest", "current", "sendmulti"),
+        ("http", "", "send"),
+    ],
 )
 def test_a_send_can_show_both_schedulings_part_counts_and_every_encoding(
     surface: str, shape: str, name: str
@@ -254,9 +278,9 @@ def test_the_http_statuses_of_a_rest_operation_are_the_documents_but_404(
         )
 
 
-def test_no_xml_operation_counts_http_statuses() -> None:
+def test_only_rest_counts_http_statuses_the_others_answer_errors_in_their_own_words() -> None:
     for op in OPERATIONS:
-        if op.surface == "xml":
+        if op.surface != "rest":
             assert not names(op.universe[""], Family.HTTP)
 
 

@@ -387,13 +387,4 @@ def state_json() -> Response:
     )
 
 
-__all__ = [
-    "Inbox",
-    "blueprint",
-    "page",
-    "read_inbox",
-    "register",
-    "require_admin_token",
-    "session_value",
-    "static_url",
-]
+__all__ = ["Inbox", "blueprint", "read_inbox", "register", "session_value"]

@@ -31,7 +31,7 @@ from winsms_emulator.adapters.xml_documents import (
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp, status_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient, TooManyRecipients
-from winsms_emulator.errors import RequestError, SendOutcome
+from winsms_emulator.errors import RequestError
 from winsms_emulator.operations import Answered, Operation, Surface, operation_facts
 from winsms_emulator.outcomes import (
     Family,
@@ -53,6 +53,7 @@ from winsms_emulator.outcomes import (
     sent_messages,
     status_codes,
     status_facts,
+    xml_word,
 )
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
@@ -195,11 +196,6 @@ def short_code_messages(root: etree._Element) -> etree._Element:
 NO_DATE: Mapping[Enum, str] = {RequestError.INVALID_DATE: "only a send has a Scheduled date"}
 
 
-def _word(outcome: SendOutcome) -> str:
-    """A recipient's outcome as ``NumberID/ID`` says it (an ID: ``accepted``)."""
-    return outcome.xml_code or outcome.value
-
-
 def facts(answered: Answered) -> tuple[str, ...]:
     """An ``<Error>`` answer shows its error; any other, what its operation's results show."""
     if answered.error is not None:
@@ -236,8 +232,8 @@ OPERATIONS = (
             "xmlsendsmsmulti.asp", "WinSMS_Multi_Message", "XMLGateway_Response", "sendsmsmulti"
         ),
         "Send Batch: messages to up to 1000 recipients, now or scheduled",
-        request_errors() + recipients(_word) + sent_messages(),
-        reading(lambda results: sent_facts(results, _word)),
+        request_errors() + recipients(xml_word) + sent_messages(),
+        reading(lambda results: sent_facts(results, xml_word)),
     ),
     _operation(
         "status",

@@ -16,6 +16,7 @@ from winsms_emulator.outcomes import (
     http_statuses,
     reading,
     recipients,
+    rest_word,
     sent_facts,
     sent_messages,
 )
@@ -26,11 +27,6 @@ FIELD_ERRORS: Mapping[Enum, str] = {
     SendOutcome.NO_MESSAGE: "a blank message is an invalid field, answered as a whole",
     SendOutcome.NO_NUMBER: "a blank mobileNumber is an invalid field, answered as a whole",
 }
-
-
-def word(outcome: SendOutcome) -> str:
-    """A recipient's ``acceptError`` (accepted: ``accepted``)."""
-    return outcome.rest_error or outcome.value
 
 
 def http(spec: RestSpec, dialect: Dialect) -> Universe:
@@ -46,11 +42,11 @@ def http(spec: RestSpec, dialect: Dialect) -> Universe:
 
 def sent(dialect: Dialect) -> Universe:
     """What a send can show: every recipient code REST has, and the messages sent."""
-    return recipients(word, FIELD_ERRORS) + sent_messages()
+    return recipients(rest_word, FIELD_ERRORS) + sent_messages()
 
 
 #: The facts of a send's answer.
-SENT = reading(lambda results: sent_facts(results, word))
+SENT = reading(lambda results: sent_facts(results, rest_word))
 #: An operation whose answers show nothing but their HTTP status (the balance).
 ONLY_HTTP = reading()
 
