@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from winsms_emulator.coverage import Report, report
 from winsms_emulator.domain.encoding import MAX_PARTS
 from winsms_emulator.domain.text import first_unencodable
-from winsms_emulator.errors import Invalid
+from winsms_emulator.errors import Invalid, NotFound
 from winsms_emulator.forms.accounts import (
     account_fields,
     account_from_json,
@@ -34,9 +35,11 @@ from winsms_emulator.forms.control import (
     reply_json,
     short_code_json,
 )
-from winsms_emulator.forms.values import field, mobile_number, only
-from winsms_emulator.registry import OPERATIONS
+from winsms_emulator.forms.coverage import report_json
+from winsms_emulator.forms.values import field, iso, mobile_number, only
+from winsms_emulator.registry import OPERATIONS, SURFACES
 from winsms_emulator.services import Gateway
+from winsms_emulator.tally import DEFAULT_SCOPE, SCOPES
 
 Json = dict[str, Any]
 
@@ -118,6 +121,35 @@ class ControlPlane:
 
     def clear_journal(self, account: str | None = None) -> None:
         self.gateway.journal.clear(account)
+
+    # -- coverage ---------------------------------------------------------------------------
+
+    def coverage_report(self, account: str | None = None, since: str | None = None) -> Report:
+        """Which documented operations and outcomes the requests exercised and which they
+        never did: since the mark (``since``: or since the ``start`` or the last
+        ``reset``), for the whole server or one ``account``."""
+        scope = DEFAULT_SCOPE if since is None else since
+        if scope not in SCOPES:
+            raise Invalid(f"since must be one of {', '.join(SCOPES)}")
+        if scope == "mark" and not self.gateway.coverage.marked:
+            scope = "start"  # no mark yet: the report says it covers everything
+        if account is not None and account not in self.coverage_accounts():
+            raise NotFound(f"no account named {account!r}")
+        return report(SURFACES, self.gateway.coverage.tally(scope), scope, account)
+
+    def coverage(self, account: str | None = None, since: str | None = None) -> Json:
+        return report_json(self.coverage_report(account, since))
+
+    def mark_coverage(self) -> Json:
+        """Begin the ``mark`` scope of the coverage report now."""
+        now = self.gateway.now()
+        self.gateway.coverage.mark(now)
+        return {"mark": iso(now)}
+
+    def coverage_accounts(self) -> set[str]:
+        """The accounts a coverage report can be asked for: those that exist, and those
+        requests were counted for (since removed by a reset or a restored state)."""
+        return {a.username for a in self.gateway.accounts.all()} | self.gateway.coverage.accounts()
 
     # -- accounts ---------------------------------------------------------------------------
 

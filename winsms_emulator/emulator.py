@@ -26,6 +26,7 @@ from winsms_emulator.app import create_app
 from winsms_emulator.clock import Clock, make_clock
 from winsms_emulator.config import EmulatorConfig
 from winsms_emulator.control_plane import ControlPlane
+from winsms_emulator.coverage import summary
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.forms.accounts import account_from_json, default_accounts
 from winsms_emulator.server import ServerThread
@@ -191,6 +192,20 @@ class Emulator:
     def violations(self, account: str | None = None) -> list[Json]:
         """Journal entries whose request broke a published schema (empty for a good client)."""
         return [e for e in self.journal(account) if e["violations"]]
+
+    def coverage(self, account: str | None = None, since: str | None = None) -> Json:
+        """Which documented operations and outcomes the requests exercised and which they
+        never did, as ``GET /_emulator/coverage`` answers: since the mark (or ``since``
+        ``"start"`` or ``"reset"``), for the whole server or one ``account``."""
+        return self.control.coverage(account, since)
+
+    def coverage_summary(self, account: str | None = None, since: str | None = None) -> str:
+        """The same report as a few lines of text (what ``--winsms-coverage`` prints)."""
+        return "\n".join(summary(self.control.coverage_report(account, since)))
+
+    def mark_coverage(self) -> Json:
+        """Begin the coverage report's ``mark`` scope now (a reset does not move it)."""
+        return self.control.mark_coverage()
 
     # -- accounts ---------------------------------------------------------------------------
 

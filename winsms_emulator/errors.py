@@ -77,6 +77,8 @@ class DeliveryStatus(Enum):
 
 #: The current REST shape names a message still in the queue ``INQUEUE``.
 REST_IN_QUEUE = "INQUEUE"
+#: The current REST shape's word for a message sent but not delivered.
+REST_UNDELIVERED = "FAILED"
 #: Failures the current REST shape calls ``FAILED`` ("sent but could not be delivered")
 #: rather than ``SENDINGFAILED`` ("not transmitted").
 UNDELIVERED_CODES = frozenset({101, 102, 103, 107})
@@ -87,7 +89,7 @@ def rest_status_error(status: DeliveryStatus, code: int) -> str:
     if code == StatusCode.IN_QUEUE:
         return REST_IN_QUEUE
     if status is DeliveryStatus.SENDINGFAILED and code in UNDELIVERED_CODES:
-        return "FAILED"
+        return REST_UNDELIVERED
     return status.rest_error
 
 

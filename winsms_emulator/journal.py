@@ -39,6 +39,9 @@ class JournalEntry:
     ``violations`` are the first schema violations (at most :data:`MAX_VIOLATIONS_KEPT`
     once journalled) and ``violation_count`` how many there were in all (``None``:
     as many as listed).
+    ``shape`` is the published shape of the API its answer was written in (``""`` for
+    an API with one, or when an injected fault answered first); ``facts`` are the
+    documented outcomes the answer showed (:mod:`winsms_emulator.outcomes`).
     """
 
     at: datetime
@@ -54,6 +57,8 @@ class JournalEntry:
     duration_ms: float = 0.0
     parameters: tuple[tuple[str, str], ...] = ()  # the HTTP API's, password masked
     violation_count: int | None = None
+    shape: str = ""
+    facts: tuple[str, ...] = ()
 
     def bounded(self) -> JournalEntry:
         """This entry as the journal keeps it: a bounded number of bounded texts."""
@@ -78,6 +83,7 @@ class JournalEntry:
             + len(self.account or "")
             + sum(len(v) + 64 for v in self.violations)
             + sum(len(k) + len(v) + 64 for k, v in self.parameters)
+            + sum(len(f) + 64 for f in self.facts)
         )
 
 

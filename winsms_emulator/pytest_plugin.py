@@ -14,20 +14,103 @@ Override the config fixtures (``winsms_emulator_accounts``,
 ``conftest.py`` to change how the session's emulator starts, or mark one test
 with ``@pytest.mark.winsms_emulator(credits=..., locked=..., ...)`` to change
 the default account for that test only.
+
+``--winsms-coverage`` (or ``winsms_coverage = true`` in the pytest settings) prints,
+at the end of the session, which documented WinSMS operations and outcomes the
+session's requests to the emulator never exercised; ``--winsms-coverage-json=PATH``
+writes the whole report, and ``--winsms-coverage-fail-under=PERCENT`` fails the run
+below that coverage. Under pytest-xdist each worker's emulator counts its own requests
+and the controller reports them together.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from winsms_emulator.clock import ManualClock
+from winsms_emulator.coverage import Report, combined, report, summary
 from winsms_emulator.emulator import Emulator
+from winsms_emulator.forms.coverage import report_json, tally_from_json, tally_json
+from winsms_emulator.registry import SURFACES
+from winsms_emulator.tally import Tally
 
 MARKER = "winsms_emulator"
 _account_numbers = itertools.count(1)
+
+#: The session's emulators (one; none when no test asked for it) and the tallies each
+#: pytest-xdist worker handed the controller.
+_EMULATORS = pytest.StashKey[list[Emulator]]()
+_WORKER_TALLIES = pytest.StashKey[list[Any]]()
+_RESULT = pytest.StashKey["CoverageResult"]()
+#: Where a worker puts its tallies for the controller.
+WORKER_OUTPUT = "winsms_coverage_tallies"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("winsms-emulator", "WinSMS emulator")
+    group.addoption(
+        "--winsms-coverage",
+        action="store_true",
+        default=None,
+        help="print which documented WinSMS operations and outcomes the tests never "
+        "exercised (setting: winsms_coverage)",
+    )
+    group.addoption(
+        "--winsms-coverage-json",
+        metavar="PATH",
+        default=None,
+        help="write the coverage report as JSON to PATH (setting: winsms_coverage_json)",
+    )
+    group.addoption(
+        "--winsms-coverage-fail-under",
+        metavar="PERCENT",
+        default=None,
+        help="fail the run when less than PERCENT of the documented outcomes of the APIs "
+        "the tests used were exercised (setting: winsms_coverage_fail_under)",
+    )
+    parser.addini("winsms_coverage", "report WinSMS contract coverage", type="bool")
+    parser.addini("winsms_coverage_json", "write the WinSMS coverage report to this file")
+    parser.addini("winsms_coverage_fail_under", "fail below this WinSMS coverage (percent)")
+
+
+@dataclass(frozen=True)
+class CoverageSettings:
+    """What the options and settings ask of the coverage report (an option wins over
+    its setting); any of them turns the report on."""
+
+    enabled: bool
+    json_path: Path | None
+    fail_under: float | None
+
+
+def coverage_settings(config: pytest.Config) -> CoverageSettings:
+    path = config.getoption("winsms_coverage_json") or config.getini("winsms_coverage_json")
+    raw = config.getoption("winsms_coverage_fail_under")
+    raw = raw if raw is not None else config.getini("winsms_coverage_fail_under")
+    fail_under = None
+    if raw not in (None, ""):
+        try:
+            fail_under = float(raw)
+        except ValueError:
+            fail_under = -1.0
+        if not 0 <= fail_under <= 100:
+            raise pytest.UsageError(
+                f"--winsms-coverage-fail-under takes a percentage from 0 to 100, not {raw!r}"
+            )
+    flag = config.getoption("winsms_coverage")
+    flag = flag if flag is not None else config.getini("winsms_coverage")
+    return CoverageSettings(
+        bool(flag or path or fail_under is not None),
+        Path(path) if path else None,
+        fail_under,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,6 +119,72 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{MARKER}(**fields): change the emulator's first account for this test "
         "(e.g. credits=0, locked=True, trial=True, own_numbers=[...])",
     )
+    coverage_settings(config)  # a bad threshold stops the run before any test
+    config.stash[_EMULATORS] = []
+    config.stash[_WORKER_TALLIES] = []
+
+
+@dataclass(frozen=True)
+class CoverageResult:
+    """The session's report and, when it is below the threshold, why the run failed."""
+
+    report: Report
+    written: Path | None
+    failure: str | None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Any:
+    """After the tests: a worker hands its tallies over; the controller (or a run without
+    workers) builds the report, writes it and checks the threshold."""
+    outcome = yield
+    config = session.config
+    settings = coverage_settings(config)
+    if not settings.enabled:
+        return outcome
+    tallies = [e.gateway.coverage.tally("start") for e in config.stash[_EMULATORS]]
+    output = getattr(config, "workeroutput", None)
+    if output is not None:  # a pytest-xdist worker: the controller reports
+        output[WORKER_OUTPUT] = [tally_json(t) for t in tallies]
+        return outcome
+    tallies += [tally_from_json(t) for t in config.stash[_WORKER_TALLIES]]
+    total = combined(tallies) or Tally(ManualClock().now())
+    found = report(SURFACES, total, "start")
+    if settings.json_path is not None:
+        settings.json_path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(report_json(found), indent=2, ensure_ascii=False)
+        settings.json_path.write_text(text + "\n", encoding="utf-8")
+    failure = None
+    if settings.fail_under is not None and (found.percent or 0.0) < settings.fail_under:
+        failure = (
+            f"WinSMS contract coverage {found.percent or 0.0}% is below the required "
+            f"{settings.fail_under:g}%"
+        )
+        session.testsfailed += 1
+    config.stash[_RESULT] = CoverageResult(found, settings.json_path, failure)
+    return outcome
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """A pytest-xdist worker finished: keep the tallies it handed over."""
+    output = getattr(node, "workeroutput", None) or {}
+    node.config.stash[_WORKER_TALLIES].extend(output.get(WORKER_OUTPUT, []))
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    result = config.stash.get(_RESULT, None)
+    if result is None:
+        return
+    terminalreporter.write_sep("-", "winsms-emulator coverage")
+    for line in summary(result.report):
+        terminalreporter.write_line(line)
+    if result.written is not None:
+        terminalreporter.write_line(f"coverage report written to {result.written}")
+    if result.failure is not None:
+        terminalreporter.write_line(f"FAIL {result.failure}", red=True, bold=True)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +211,7 @@ def winsms_emulator_session(
     winsms_emulator_accounts: list[dict[str, Any]] | None,
     winsms_emulator_rest_dialect: str,
     winsms_emulator_strict: bool,
+    pytestconfig: pytest.Config,
 ) -> Iterator[Emulator]:
     """The session's emulator, serving on a free port (one per pytest-xdist worker)."""
     emulator = Emulator(
@@ -70,6 +220,7 @@ def winsms_emulator_session(
         strict=winsms_emulator_strict,
         rest_dialect=winsms_emulator_rest_dialect,
     )
+    pytestconfig.stash[_EMULATORS].append(emulator)  # its counts outlive the server
     emulator.start()
     try:
         yield emulator

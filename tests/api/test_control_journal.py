@@ -56,6 +56,13 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
         "violation_count": 0,
         "detail": "",
         "parameters": {},
+        "shape": None,
+        "facts": [
+            "recipient:accepted",
+            "schedule:immediate",
+            "parts:single-part",
+            "encoding:GSM",
+        ],
     }
     assert duration >= 0
 
@@ -106,6 +113,14 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
         "violation_count": 0,
         "detail": "",
         "parameters": {},
+        "shape": "seed",
+        "facts": [
+            "http:200",
+            "recipient:accepted",
+            "schedule:immediate",
+            "parts:single-part",
+            "encoding:GSM",
+        ],
     }
 
 

@@ -267,6 +267,10 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
     ("DELETE", "/_emulator/faults", 204): ("/faults", _NONE),
     ("GET", "/_emulator/requests", 200): ("/requests", _NONE),
     ("DELETE", "/_emulator/requests", 204): ("/requests", _NONE),
+    ("GET", "/_emulator/coverage", 200): (f"/coverage?account={USER}&since=start", _NONE),
+    ("GET", "/_emulator/coverage", 400): ("/coverage?since=yesterday", _NONE),
+    ("GET", "/_emulator/coverage", 404): ("/coverage?account=nobody", _NONE),
+    ("POST", "/_emulator/coverage/mark", 200): ("/coverage/mark", _NONE),
 }
 
 
@@ -337,5 +341,6 @@ def test_every_documented_status_can_be_produced_and_matches_its_schema(
     control = _cases_world()
     control.reset()
     path, body = CASES[(method, template, status)]
+    path, _, query = path.partition("?")
     kwargs: dict[str, Any] = {} if body is None else {"body": body}
-    control.call(method, path, status=status, **kwargs)
+    control.call(method, path, status=status, query=query, **kwargs)

@@ -252,3 +252,64 @@ def test_with_an_admin_token_the_page_asks_for_it_and_then_works(page: Any) -> N
         expect(page.locator("#clock")).to_have_text("2025-01-01 08:01:00", timeout=LIVE_MS)
         expect(page.locator("#live-indicator")).to_have_text("live")
         assert page.problems == []
+
+
+#: Where a person can look at the last run's screenshot of the coverage page.
+COVERAGE_SCREENSHOT_COPY = Path("/tmp/winsms-coverage.png")
+
+
+def test_the_coverage_page_names_what_was_never_exercised_and_its_mark_starts_afresh(
+    emulator: Emulator, page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    send(emulator, "27825550101", "Order 42 shipped")
+    send(emulator, "123", "Order 43 shipped")
+    page.goto(f"{emulator.url}/_emulator/ui/")
+    page.get_by_role("link", name="Coverage").click()
+    expect(page.locator("h1")).to_have_text("Contract coverage")
+    expect(page.locator("#coverage-total")).to_contain_text(
+        "6 of 21 documented outcomes of the operations called (28.6%)"
+    )
+    current = page.locator("section[data-section='REST current']")
+    sent = current.locator("tr[data-operation='send']")
+    expect(sent.locator(".cov-seen")).to_have_text(
+        ["HTTP 200 ×2", "accepted ×1", "BADDEST ×1", "immediate ×1", "single-part ×1", "GSM ×1"]
+    )
+    expect(sent.locator(".cov-never").first).to_have_text("HTTP 400")
+    expect(sent.locator(".cov-never", has_text="INSUFFICIENT CREDITS")).to_be_visible()
+    expect(current.locator("tr[data-operation='transfer']")).to_contain_text("never called")
+    # the shapes nobody used are folded away, and open on a click
+    xml = page.locator("details[data-section='XML']")
+    expect(xml).to_contain_text("not used")
+    expect(xml.locator("tr[data-operation='send']")).not_to_be_visible()
+    xml.locator("summary").click()
+    expect(xml.locator("tr[data-operation='send']")).to_be_visible()
+    shot = tmp_path / "coverage.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copyfile(shot, COVERAGE_SCREENSHOT_COPY)
+
+    # one account at a time
+    page.locator("nav[aria-label=Account] a", has_text="shop").click()
+    expect(page.locator("h1")).to_contain_text("of shop")
+    expect(page.locator("#coverage-total")).to_contain_text("No request reached the WinSMS APIs")
+
+    # the mark: the report starts afresh, a reset does not move it, the start keeps it all
+    page.get_by_role("button", name="Set the mark now").click()
+    expect(page.locator("#coverage-total")).to_contain_text("since the mark")
+    page.locator("nav[aria-label=Account] a", has_text="every account").click()
+    expect(page.locator("#coverage-total")).to_contain_text(
+        "No request reached the WinSMS APIs since the mark"
+    )
+    emulator.reset()
+    send(emulator, "27825550101", "Order 44 shipped")
+    page.reload()
+    expect(page.locator("#coverage-total")).to_contain_text("5 of 21 documented outcomes")
+    expect(current.locator("tr[data-operation='send'] .cov-seen").first).to_have_text("HTTP 200 ×1")
+    page.locator("nav[aria-label=Since] a", has_text="since the start").click()
+    expect(
+        page.locator(
+            "section[data-section='REST current'] tr[data-operation='send'] .cov-seen"
+        ).first
+    ).to_have_text("HTTP 200 ×3")
+    assert page.problems == []

@@ -192,6 +192,19 @@ def clear_requests() -> tuple[str, int]:
     return done()
 
 
+@blueprint.get("/coverage")
+@answers_errors
+def coverage() -> Response:
+    """Which documented operations and outcomes were exercised, and which never were."""
+    return jsonify(plane().coverage(request.args.get("account"), request.args.get("since")))
+
+
+@blueprint.post("/coverage/mark")
+def mark_coverage() -> Response:
+    """The coverage report's ``mark`` scope begins now."""
+    return jsonify(plane().mark_coverage())
+
+
 # -- accounts ---------------------------------------------------------------------------
 
 

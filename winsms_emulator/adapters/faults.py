@@ -40,6 +40,7 @@ def _maybe_fault() -> Response | None:
         time.sleep(fault.seconds)  # real time, for this request only
         return None
     record.outcome = f"fault {fault.id}: {fault.kind}"
+    record.injected = True
     record.detail = "an injected fault answered instead of the API"
     return _fault_response(fault, surface)
 

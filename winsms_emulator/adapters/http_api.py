@@ -22,9 +22,10 @@ call as the XML API and REST v1.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 from functools import cache
 from typing import Any
 
@@ -37,7 +38,20 @@ from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.sast import parse_minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient, TooManyRecipients
 from winsms_emulator.errors import HttpRequestError
-from winsms_emulator.operations import Operation, Surface
+from winsms_emulator.operations import Answered, Operation, Surface, operation_facts
+from winsms_emulator.outcomes import (
+    Family,
+    Outcome,
+    Reader,
+    Universe,
+    fact,
+    http_request_errors,
+    reading,
+    recipients,
+    sent_facts,
+    sent_messages,
+    xml_word,
+)
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
@@ -96,12 +110,14 @@ def _login(params: Parameters, spec: HttpSpec) -> Account:
 
 def auth(params: Parameters, spec: HttpSpec) -> str:
     account = _login(params, spec)
-    return LOGIN_LOCKED if account.locked else LOGIN_OK
+    answer = exchange.current().results = LOGIN_LOCKED if account.locked else LOGIN_OK
+    return answer
 
 
 def balance(params: Parameters, spec: HttpSpec) -> str:
     account = _login(params, spec)
-    return f"Credits={whole_credits(gateway().sms.balance(account.username))}"
+    credits = exchange.current().results = gateway().sms.balance(account.username)
+    return f"Credits={whole_credits(credits)}"
 
 
 def recipients_of(numbers: str | None) -> list[Recipient]:
@@ -125,6 +141,7 @@ def send(params: Parameters, spec: HttpSpec) -> str:
         [result] = gateway().sms.send(account.username, [message], api=NAME)
     except TooManyRecipients as exc:
         raise Refused(HttpRequestError.TOO_MANY_NUMBERS.answer, exc.message) from None
+    exchange.current().results = [result]
     if not recipients:  # nobody to name: the send rules' answer for the request as a whole
         [nobody] = result.recipients
         raise Refused(f"Error={nobody.outcome.xml_code}", "no number in 'numbers'")
@@ -134,8 +151,47 @@ def send(params: Parameters, spec: HttpSpec) -> str:
     )
 
 
+# -- what each endpoint can show a client, and how its answers show it -----------------------
+
+#: What the balance answer is named by in the coverage report (whatever the balance).
+CREDITS = "Credits=<balance>"
+#: --strict refuses parameters the page does not name: a request the documents do not
+#: describe (its schema violations say which), not an answer a client has to handle.
+STRICT_ONLY = "--strict's refusal of parameters the page does not name"
+_NOT_A_SEND: Mapping[Enum, str] = {
+    HttpRequestError.INVALID_DATE: "only a send has a date",
+    HttpRequestError.TOO_MANY_NUMBERS: "only a send has numbers",
+    HttpRequestError.INVALID_PARAMETERS: STRICT_ONLY,
+}
+
+
+def _errors(spec: HttpSpec, send: bool = False) -> Universe:
+    """The answer to a bad login, and the ``Error=`` pairs the endpoint can answer."""
+    gaps: Mapping[Enum, str] = (
+        {HttpRequestError.INVALID_PARAMETERS: STRICT_ONLY} if send else _NOT_A_SEND
+    )
+    return Universe((Outcome(Family.ERROR, spec.login_fail),)) + http_request_errors(gaps)
+
+
+def _answers(*names: str) -> Universe:
+    return Universe(tuple(Outcome(Family.ANSWER, name) for name in names))
+
+
+def facts(answered: Answered) -> tuple[str, ...]:
+    """What the endpoint did (each recipient the send rules judged, also for a send that
+    names nobody and is answered ``Error=<code>``); else the one pair it answered."""
+    if answered.results is None and answered.error is not None:
+        return (fact(Family.ERROR, answered.error),)
+    return operation_facts(answered)
+
+
 def _operation(
-    name: str, handler: Callable[[Parameters, HttpSpec], str], spec: HttpSpec, summary: str
+    name: str,
+    handler: Callable[[Parameters, HttpSpec], str],
+    spec: HttpSpec,
+    summary: str,
+    universe: Universe,
+    read: Reader,
 ) -> Operation:
     return Operation(
         surface=NAME,
@@ -145,32 +201,45 @@ def _operation(
         handler=handler,
         spec=spec,
         summary=summary,
+        universe={"": universe},
+        facts=read,
     )
+
+
+_AUTH = HttpSpec("auth.asp", _LOGIN, _LOGIN, LOGIN_FAIL)
+_CREDITS = HttpSpec("credits.asp", _LOGIN, _LOGIN, CREDITS_FAIL)
+_SEND = HttpSpec(
+    "batchmessage.asp",
+    (*_LOGIN, "message", "numbers", "scheduled"),
+    (*_LOGIN, "message", "numbers"),
+    LOGIN_FAIL,
+)
 
 
 OPERATIONS = (
     _operation(
         "auth",
         auth,
-        HttpSpec("auth.asp", _LOGIN, _LOGIN, LOGIN_FAIL),
+        _AUTH,
         "Check login credentials: Login=OK, Login=FAIL or Login=ACCOUNTLOCKED",
+        _answers(LOGIN_OK, LOGIN_LOCKED) + _errors(_AUTH),
+        reading(lambda answer: [fact(Family.ANSWER, answer)]),
     ),
     _operation(
         "balance",
         balance,
-        HttpSpec("credits.asp", _LOGIN, _LOGIN, CREDITS_FAIL),
+        _CREDITS,
         "The credit balance, rounded to the nearest integer: Credits=5022",
+        _answers(CREDITS) + _errors(_CREDITS),
+        reading(lambda credits: [fact(Family.ANSWER, CREDITS)]),
     ),
     _operation(
         "send",
         send,
-        HttpSpec(
-            "batchmessage.asp",
-            (*_LOGIN, "message", "numbers", "scheduled"),
-            (*_LOGIN, "message", "numbers"),
-            LOGIN_FAIL,
-        ),
+        _SEND,
         "Send Batch: one message to up to 1000 recipients, now or scheduled",
+        _errors(_SEND, send=True) + recipients(xml_word) + sent_messages(),
+        reading(lambda results: sent_facts(results, xml_word)),
     ),
 )
 
@@ -277,4 +346,6 @@ SURFACE = Surface(
     who=who,
     claims=claims,
     setup=_setup,
+    title="HTTP",
+    facts=facts,
 )

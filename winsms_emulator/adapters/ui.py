@@ -55,6 +55,8 @@ COOKIE = "winsms_emulator_ui"
 MAX_ROWS = 200
 #: How often the page asks whether anything changed (milliseconds).
 POLL_MS = 500
+#: The pages a browser opens: without the admin token they show the form that asks for it.
+PAGES = frozenset({"ui.index", "ui_coverage.page_view"})
 
 #: Defence in depth: no inline script or style runs, nothing loads from elsewhere.
 CONTENT_SECURITY_POLICY = (
@@ -297,7 +299,7 @@ def require_admin_token() -> BaseResponse | None:
         return answer
     if _allowed(token):
         return None
-    if request.endpoint == "ui.index":
+    if request.endpoint in PAGES:
         return _login_page(None)
     answer = _secured(control_error(401, "the web inbox needs the admin token"))
     answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
@@ -309,7 +311,7 @@ def _login_page(problem: str | None) -> Response:
         problem=problem,
         action=url_for("ui.index"),
         account=request.args.get("account", ""),
-        css=_static("inbox.css"),
+        css=static_url("inbox.css"),
         version=__version__,
     )
     answer = _html(body, 401)
@@ -320,8 +322,13 @@ def _login_page(problem: str | None) -> Response:
 # -- the routes -----------------------------------------------------------------------------
 
 
-def _static(filename: str) -> str:
+def static_url(filename: str) -> str:
     return url_for("ui.static", filename=filename, v=__version__)
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """One of the inbox's templates, rendered (everything escaped) and secured."""
+    return _html(_templates.get_template(template).render(**context), status)
 
 
 def _wanted() -> str | None:
@@ -339,9 +346,10 @@ def index() -> Response:
         state_url=url_for("ui.state_json"),
         live_url=url_for("ui.live"),
         control_url=request.script_root + CONTROL_PREFIX,
-        css=_static("inbox.css"),
-        js=_static("inbox.js"),
+        css=static_url("inbox.css"),
+        js=static_url("inbox.js"),
         token=_admin_token() or "",
+        coverage_url=url_for("ui_coverage.page_view"),
         poll_ms=POLL_MS,
         max_rows=MAX_ROWS,
     )

@@ -9,8 +9,9 @@ lxml. The body is the document whatever the Content-Type.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from urllib.parse import unquote_plus
 
 from flask import Flask, Response, current_app, request
@@ -32,7 +33,29 @@ from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp, status
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient, TooManyRecipients
 from winsms_emulator.errors import GatewayError, NotFound, RequestError
 from winsms_emulator.journal import MAX_VIOLATIONS_KEPT
-from winsms_emulator.operations import Operation, Surface
+from winsms_emulator.operations import Answered, Operation, Surface, operation_facts
+from winsms_emulator.outcomes import (
+    Family,
+    Reader,
+    Universe,
+    code_facts,
+    delete_facts,
+    delete_results,
+    delivery_statuses,
+    fact,
+    listing,
+    listing_facts,
+    opt_out_facts,
+    opt_outs,
+    reading,
+    recipients,
+    request_errors,
+    sent_facts,
+    sent_messages,
+    status_codes,
+    status_facts,
+    xml_word,
+)
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import text_response, xml_error, xml_response
@@ -97,6 +120,7 @@ def send(root: etree._Element) -> etree._Element:
         results = gateway().sms.send(account.username, messages, api="xml")
     except TooManyRecipients as exc:
         raise Rejected(RequestError.NOT_VALID_XML, exc.message) from None
+    exchange.current().results = results
     out = etree.Element("XMLGateway_Response")
     for index, result in enumerate(results, start=1):
         block = etree.SubElement(out, "SendResult")
@@ -113,6 +137,7 @@ def status(root: etree._Element) -> etree._Element:
     account = _login(root)
     ids = message_ids(root)
     results = gateway().sms.status(account.username, [message_id for _, message_id, _ in ids])
+    exchange.current().results = results
     out = etree.Element("XMLGatewayStatus_Response")
     for (shown, _, cli), result in zip(ids, results, strict=True):
         block = etree.SubElement(out, "StatusID")
@@ -128,6 +153,7 @@ def delete_scheduled(root: etree._Element) -> etree._Element:
     account = _login(root)
     ids = message_ids(root)
     reports = gateway().sms.delete_scheduled(account.username, [i for _, i, _ in ids])
+    exchange.current().results = reports
     out = etree.Element("XMLGatewayDeleteScheduled_Response")
     for (shown, _, cli), report in zip(ids, reports, strict=True):
         block = etree.SubElement(out, "DeleteStatus")
@@ -140,7 +166,9 @@ def delete_scheduled(root: etree._Element) -> etree._Element:
 def replies(root: etree._Element) -> etree._Element:
     account = _login(root)
     out = etree.Element("XMLGateway_Replies")
-    for reply in gateway().sms.take_replies(account.username)[0]:
+    returned = gateway().sms.take_replies(account.username)[0]
+    exchange.current().results = returned
+    for reply in returned:
         block = etree.SubElement(out, "Reply")
         sub(block, "CLI", reply.number)
         sub(block, "DateReceived", minute_stamp(reply.received_at))
@@ -152,7 +180,9 @@ def replies(root: etree._Element) -> etree._Element:
 def short_code_messages(root: etree._Element) -> etree._Element:
     account = _login(root)
     out = etree.Element("XMLGateway_SCmessages")
-    for message in gateway().sms.take_short_code_messages(account.username)[0]:
+    returned = gateway().sms.take_short_code_messages(account.username)[0]
+    exchange.current().results = returned
+    for message in returned:
         block = etree.SubElement(out, "SCmessage")
         sub(block, "SC", message.code)
         sub(block, "CLI", message.number)
@@ -161,8 +191,26 @@ def short_code_messages(root: etree._Element) -> etree._Element:
     return out
 
 
+# -- what each endpoint can show a client, and how its answers show it -----------------------
+
+#: Only a send has a ``Scheduled`` date to get wrong.
+NO_DATE: Mapping[Enum, str] = {RequestError.INVALID_DATE: "only a send has a Scheduled date"}
+
+
+def facts(answered: Answered) -> tuple[str, ...]:
+    """An ``<Error>`` answer shows its error; any other, what its operation's results show."""
+    if answered.error is not None:
+        return (fact(Family.ERROR, answered.error),)
+    return operation_facts(answered)
+
+
 def _operation(
-    name: str, handler: Callable[[etree._Element], etree._Element], spec: XmlSpec, summary: str
+    name: str,
+    handler: Callable[[etree._Element], etree._Element],
+    spec: XmlSpec,
+    summary: str,
+    universe: Universe,
+    read: Reader,
 ) -> Operation:
     return Operation(
         surface="xml",
@@ -172,6 +220,8 @@ def _operation(
         handler=handler,
         spec=spec,
         summary=summary,
+        universe={"": universe},
+        facts=read,
     )
 
 
@@ -183,6 +233,8 @@ OPERATIONS = (
             "xmlsendsmsmulti.asp", "WinSMS_Multi_Message", "XMLGateway_Response", "sendsmsmulti"
         ),
         "Send Batch: messages to up to 1000 recipients, now or scheduled",
+        request_errors() + recipients(xml_word) + sent_messages(),
+        reading(lambda results: sent_facts(results, xml_word)),
     ),
     _operation(
         "status",
@@ -191,6 +243,8 @@ OPERATIONS = (
             "xmlgetstatus.asp", "WinSMS_StatusRequest", "XMLGatewayStatus_Response", "getstatus"
         ),
         "Status of sent messages",
+        request_errors(NO_DATE) + delivery_statuses() + status_codes(),
+        reading(status_facts, code_facts),
     ),
     _operation(
         "delete_scheduled",
@@ -202,12 +256,16 @@ OPERATIONS = (
             "deletescheduled",
         ),
         "Delete scheduled messages",
+        request_errors(NO_DATE) + delete_results(),
+        reading(delete_facts),
     ),
     _operation(
         "replies",
         replies,
         XmlSpec("xmlgetreplies.asp", "WinSMS_Replies", "XMLGateway_Replies", "getreplies"),
         "Replies to sent messages, each returned once",
+        request_errors(NO_DATE) + listing() + opt_outs(),
+        reading(listing_facts, opt_out_facts),
     ),
     _operation(
         "short_code_messages",
@@ -216,6 +274,8 @@ OPERATIONS = (
             "xmlgetscmessages.asp", "WinSMS_SCmessages", "XMLGateway_SCmessages", "getscmessages"
         ),
         "Messages to the account's short and long codes, each returned once",
+        request_errors(NO_DATE) + listing(),
+        reading(listing_facts),
     ),
 )
 
@@ -311,4 +371,6 @@ SURFACE = Surface(
     who=who,
     claims=claims,
     setup=_setup,
+    title="XML",
+    facts=facts,
 )

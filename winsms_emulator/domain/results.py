@@ -30,11 +30,13 @@ class RecipientResult:
 
 @dataclass(frozen=True, slots=True)
 class MessageResult:
-    """The results of one message of a send, its recipients in document order."""
+    """The results of one message of a send, its recipients in document order;
+    ``scheduled`` when it was queued to go later rather than sent at once."""
 
     text: str | None
     info: TextInfo | None
     recipients: tuple[RecipientResult, ...]
+    scheduled: bool = False
 
 
 @dataclass(frozen=True, slots=True)

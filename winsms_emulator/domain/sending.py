@@ -155,7 +155,7 @@ def submit(
                         None,
                     )
                 )
-        results.append(MessageResult(message.text, info, tuple(row)))
+        results.append(MessageResult(message.text, info, tuple(row), dispatch_at > now))
     return results
 
 

@@ -103,6 +103,8 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
         "detail": entry.detail,
         "duration_ms": entry.duration_ms,
         "parameters": _first_of_each(entry.parameters),
+        "shape": entry.shape or None,
+        "facts": list(entry.facts),
     }
 
 

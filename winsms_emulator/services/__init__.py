@@ -6,7 +6,8 @@
 * ``gateway.accounts``: accounts and what each one did (the control plane);
 * ``gateway.network``: handsets, the DNC list, the blacklist, scripted outcomes;
 * ``gateway.control``: the clock, resets, saved states and injected faults;
-* ``gateway.journal``: the request journal.
+* ``gateway.journal``: the request journal;
+* ``gateway.coverage``: what the journaled requests showed, counted (the coverage report).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from winsms_emulator.services.core import Core
 from winsms_emulator.services.network import Network
 from winsms_emulator.services.winsms import WinSms
 from winsms_emulator.state import Start
+from winsms_emulator.tally import Tallies
 
 
 class Gateway:
@@ -74,6 +76,10 @@ class Gateway:
     @property
     def journal(self) -> Journal:
         return self.core.journal
+
+    @property
+    def coverage(self) -> Tallies:
+        return self.core.coverage
 
     @property
     def default_rest_dialect(self) -> str:

@@ -48,11 +48,13 @@ class Accounts:
             return copy_account(world.update_account(username, changes, now), ledger=False)
 
     def reset(self, username: str) -> Account:
-        """Clear one account's messages, replies, short-code messages and journal entries,
-        and put the account back as it was created; other accounts are untouched."""
+        """Clear one account's messages, replies, short-code messages and journal entries
+        (and its requests since the last reset, for the coverage report), and put the
+        account back as it was created; other accounts are untouched."""
         with self._core.session() as (world, now):
             account = copy_account(world.reset_account(username, now), ledger=False)
             self._core.journal.clear(username)
+            self._core.coverage.reset(now, username)
             return account
 
     def ledger(self, username: str) -> list[LedgerEntry]:

@@ -76,6 +76,7 @@ class Control:
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
             core.signal()
+            core.coverage.reset(core.now())
 
     def export_state(self) -> dict[str, Any]:
         """Everything the emulator holds, as JSON-ready data (see :mod:`winsms_emulator.state`)."""

@@ -1,5 +1,5 @@
-"""What every service works on: one world, one lock, one clock, the start state and the
-request journal."""
+"""What every service works on: one world, one lock, one clock, the start state, the
+request journal and the coverage tallies."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from winsms_emulator.domain.sending import dispatch_due
 from winsms_emulator.domain.world import World
 from winsms_emulator.journal import Journal
 from winsms_emulator.state import Start
+from winsms_emulator.tally import Tallies
 
 T = TypeVar("T")
 #: With the real clock, time alone changes what a reader sees: a waiter looks again this
@@ -47,6 +48,7 @@ class Core:
         self.start = start
         self.default_rest_dialect = default_rest_dialect
         self.journal = journal
+        self.coverage = Tallies(clock.now())
 
     def now(self) -> datetime:
         return self.clock.now()

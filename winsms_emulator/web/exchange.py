@@ -1,6 +1,7 @@
 """The record of one request on its way through: timed from its first hook, filled in by
-the surface that answers it, written to the request journal and the access log once the
-answer is ready, whichever surface (or error handler) made it."""
+the surface that answers it, written to the request journal (with the documented outcomes
+the answer showed, which the coverage tallies count) and the access log once the answer
+is ready, whichever surface (or error handler) made it."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RoutingException
 
 from winsms_emulator.journal import JournalEntry
-from winsms_emulator.operations import Operation
+from winsms_emulator.operations import Answered, Operation
 from winsms_emulator.web.context import gateway, state
 
 #: One line per request: method, path, status, account, duration (INFO).
@@ -24,7 +26,10 @@ ACCESS_LOG = logging.getLogger("winsms_emulator.access")
 
 @dataclass
 class Exchange:
-    """What the journal will say of one request."""
+    """What the journal will say of one request: ``shape`` is the published shape the
+    surface answered in (``None`` until it chose one), ``results`` what its handler had
+    the gateway do (read for the answer's facts), ``injected`` whether an injected fault
+    answered instead of the surface."""
 
     started: float
     operation: Operation | None
@@ -34,6 +39,9 @@ class Exchange:
     violation_count: int | None = None  # None: as many as listed
     detail: str = ""
     parameters: tuple[tuple[str, str], ...] = ()  # as sent, password masked (HTTP API)
+    shape: str | None = None
+    results: Any = None
+    injected: bool = False
 
 
 def current() -> Exchange:
@@ -64,23 +72,34 @@ def finish(response: Response) -> Response:
     operation = exchange.operation
     if operation is not None:
         gw = gateway()
-        gw.journal.record(
-            JournalEntry(
-                at=gw.now(),
-                method=request.method,
-                path=request.path,
-                api=operation.surface,
-                operation=operation.name,
-                account=exchange.account,
-                http_status=response.status_code,
-                outcome=exchange.outcome or _outcome_of(response.status_code),
-                violations=exchange.violations,
-                violation_count=exchange.violation_count,
-                detail=exchange.detail,
-                duration_ms=round(took, 3),
-                parameters=exchange.parameters,
-            )
+        outcome = exchange.outcome or _outcome_of(response.status_code)
+        surface = state().surfaces[operation.surface]
+        shape = exchange.shape if exchange.shape is not None else surface.shapes[0]
+        facts: tuple[str, ...] = ()
+        if not exchange.injected:
+            error = None if outcome == "ok" else outcome
+            answered = Answered(operation, shape, response.status_code, error, exchange.results)
+            facts = surface.facts(answered)
+        entry = JournalEntry(
+            at=gw.now(),
+            method=request.method,
+            path=request.path,
+            api=operation.surface,
+            operation=operation.name,
+            account=exchange.account,
+            http_status=response.status_code,
+            outcome=outcome,
+            violations=exchange.violations,
+            violation_count=exchange.violation_count,
+            detail=exchange.detail,
+            duration_ms=round(took, 3),
+            parameters=exchange.parameters,
+            shape="" if exchange.injected else shape,
+            facts=facts,
         )
+        gw.journal.record(entry)
+        if not exchange.injected:
+            gw.coverage.record(entry)
     if ACCESS_LOG.isEnabledFor(logging.INFO):
         ACCESS_LOG.info(
             "%s %s %s account=%s %.1fms",

@@ -16,7 +16,16 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from winsms_emulator.adapters.rest.operations import OPERATIONS
-from winsms_emulator.adapters.rest.pipeline import REST_PREFIX, claims, error, rest_error, run, who
+from winsms_emulator.adapters.rest.pipeline import (
+    DIALECTS,
+    REST_PREFIX,
+    claims,
+    error,
+    facts,
+    rest_error,
+    run,
+    who,
+)
 from winsms_emulator.adapters.rest.validation import openapi
 from winsms_emulator.operations import Surface
 from winsms_emulator.web.answers import json_response
@@ -42,4 +51,7 @@ SURFACE = Surface(
     who=who,
     claims=claims,
     setup=_setup,
+    title="REST",
+    shapes=tuple(DIALECTS),
+    facts=facts,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from winsms_emulator.adapters.rest.dialect import (
@@ -25,7 +26,13 @@ from winsms_emulator.domain.results import (
 )
 from winsms_emulator.domain.sast import minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
-from winsms_emulator.errors import DeleteResult, rest_status_error
+from winsms_emulator.errors import DeleteResult, DeliveryStatus, rest_status_error
+from winsms_emulator.outcomes import Universe, rest_status_facts, rest_statuses
+
+#: The current document takes at most 1000 IDs, so no ID is ever SKIPPED.
+NO_SKIPPED: Mapping[Enum, str] = {
+    DeliveryStatus.SKIPPED: "a status request takes at most 1000 IDs in this shape"
+}
 
 
 def recipient(result: RecipientResult, scheduled: bool) -> dict[str, Any]:
@@ -85,6 +92,12 @@ class Current(Dialect):
                 for r in results
             ]
         }
+
+    def status_universe(self) -> Universe:
+        return rest_statuses(NO_SKIPPED)
+
+    def status_facts(self, results: Sequence[StatusResult]) -> list[str]:
+        return rest_status_facts(results)
 
     def scheduled(
         self, page: Sequence[Message], offset: int, limit: int | None, total: int

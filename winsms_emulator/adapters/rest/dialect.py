@@ -19,6 +19,7 @@ from winsms_emulator.domain.messages import Message
 from winsms_emulator.domain.results import DeleteReport, MessageResult, StatusResult
 from winsms_emulator.domain.sast import millisecond_stamp
 from winsms_emulator.domain.sending import OutgoingMessage
+from winsms_emulator.outcomes import Universe
 
 REST_VERSION = "1.0"
 
@@ -93,6 +94,14 @@ class Dialect(ABC):
 
     @abstractmethod
     def statuses(self, results: Sequence[StatusResult]) -> dict[str, Any]: ...
+
+    @abstractmethod
+    def status_universe(self) -> Universe:
+        """What a status answer can show in this shape (the coverage report's universe)."""
+
+    @abstractmethod
+    def status_facts(self, results: Sequence[StatusResult]) -> list[str]:
+        """What a status answer written from ``results`` showed."""
 
     @abstractmethod
     def scheduled(

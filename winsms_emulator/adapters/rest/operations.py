@@ -4,6 +4,7 @@ the current shape whatever the account's setting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,14 +13,28 @@ from flask import request
 
 from winsms_emulator.adapters.rest.current import outgoing as current_outgoing
 from winsms_emulator.adapters.rest.current import recipient
-from winsms_emulator.adapters.rest.dialect import RestError, credits, page_fields
-from winsms_emulator.adapters.rest.pipeline import REST_PREFIX, Call, RestSpec
+from winsms_emulator.adapters.rest.dialect import Dialect, RestError, credits, page_fields
+from winsms_emulator.adapters.rest.pipeline import DIALECTS, REST_PREFIX, Call, RestSpec
+from winsms_emulator.adapters.rest.universe import ONLY_HTTP, SENT, http, sent, status_facts
 from winsms_emulator.adapters.rest.validation import field_error, show
 from winsms_emulator.domain.credits import TransferRefused
 from winsms_emulator.domain.results import MessageResult
 from winsms_emulator.domain.sast import minute_stamp, parse_minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, TooManyRecipients
 from winsms_emulator.operations import Operation
+from winsms_emulator.outcomes import (
+    Reader,
+    Universe,
+    delete_facts,
+    delete_results,
+    listing,
+    listing_facts,
+    opt_out_facts,
+    opt_outs,
+    reading,
+    transfer_facts,
+    transfers,
+)
 from winsms_emulator.web.context import gateway
 
 BAD_IDS = "At least one non-numeric api Id was supplied in the apiIds array."
@@ -73,9 +88,11 @@ def _paging(call: Call) -> tuple[int, int | None]:
 
 def _send(call: Call, messages: list[OutgoingMessage], nested: bool) -> list[MessageResult]:
     try:
-        return gateway().sms.send(call.username, messages, api="rest")
+        call.results = gateway().sms.send(call.username, messages, api="rest")
     except TooManyRecipients as exc:
         raise RestError(422, field_error("recipients", nested), detail=exc.message) from None
+    results: list[MessageResult] = call.results
+    return results
 
 
 # -- the operations ----------------------------------------------------------------------------
@@ -108,29 +125,33 @@ def send_multi(call: Call) -> dict[str, Any]:
 
 def status(call: Call) -> dict[str, Any]:
     ids = [int(i) for i in call.body]
-    return call.dialect.statuses(gateway().sms.status(call.username, ids))
+    call.results = gateway().sms.status(call.username, ids)
+    return call.dialect.statuses(call.results)
 
 
 def scheduled(call: Call) -> dict[str, Any]:
     offset, limit = _paging(call)
     queued = gateway().sms.scheduled(call.username)
     page = queued[offset:] if limit is None else queued[offset : offset + limit]
+    call.results = page
     return call.dialect.scheduled(page, offset, limit, len(queued))
 
 
 def delete_scheduled(call: Call) -> dict[str, Any]:
     ids = call.dialect.delete_ids(call.body)
-    reports = gateway().sms.delete_scheduled(call.username, ids)
+    reports = call.results = gateway().sms.delete_scheduled(call.username, ids)
     return call.dialect.deleted(reports, call.now)
 
 
 def incoming(call: Call) -> dict[str, Any]:
     offset, limit = _paging(call)
     replies, total = gateway().sms.list_replies(call.username, offset, limit)
+    call.results = replies
     return call.dialect.incoming(replies, offset, limit, total)
 
 
 def optouts(call: Call) -> dict[str, Any]:
+    call.results = gateway().sms.opt_outs(call.username)
     return {
         "incomingOptoutMessages": [
             {
@@ -139,7 +160,7 @@ def optouts(call: Call) -> dict[str, Any]:
                 "mobileNumber": o.number,
                 "receiveTime": minute_stamp(o.at),
             }
-            for o in gateway().sms.opt_outs(call.username)
+            for o in call.results
         ]
     }
 
@@ -147,6 +168,7 @@ def optouts(call: Call) -> dict[str, Any]:
 def shortcode_incoming(call: Call) -> dict[str, Any]:
     offset, limit = _paging(call)
     messages, total = gateway().sms.list_short_code_messages(call.username, offset, limit)
+    call.results = messages
     return {
         **page_fields(offset, limit, total),
         "shortcodeMessages": [
@@ -178,10 +200,12 @@ def transfer(call: Call) -> dict[str, Any]:
         raise RestError(422, field_error(exc.field), detail=exc.message) from None
     if not moved:
         call.detail = "the sending account has too few credits"
+    call.results = moved
     return {"transferSuccessful": moved}
 
 
 def subaccounts(call: Call) -> dict[str, Any]:
+    call.results = gateway().sms.sub_accounts(call.username)
     return {
         "subAccounts": [
             {
@@ -191,13 +215,35 @@ def subaccounts(call: Call) -> dict[str, Any]:
                 "loginName": a.username,
                 "surname": a.surname,
             }
-            for a in gateway().sms.sub_accounts(call.username)
+            for a in call.results
         ]
     }
 
 
-def _op(name: str, method: str, path: str, handler: Any, spec: RestSpec, summary: str) -> Operation:
-    return Operation("rest", name, (REST_PREFIX + path,), (method,), handler, spec, summary)
+def _op(
+    name: str,
+    method: str,
+    path: str,
+    handler: Any,
+    spec: RestSpec,
+    summary: str,
+    universe: Callable[[Dialect], Universe] = lambda dialect: Universe(),
+    read: Reader = ONLY_HTTP,
+) -> Operation:
+    """A registry entry: the operation exists in its fixed shape, or in both; in each,
+    its universe is the HTTP statuses the pipeline answers it with and ``universe``."""
+    shapes = (spec.dialect,) if spec.dialect else tuple(DIALECTS)
+    return Operation(
+        "rest",
+        name,
+        (REST_PREFIX + path,),
+        (method,),
+        handler,
+        spec,
+        summary,
+        universe={s: http(spec, DIALECTS[s]) + universe(DIALECTS[s]) for s in shapes},
+        facts=read,
+    )
 
 
 _BOTH_IDS = {"seed": "SeedMessageIds", "current": "ApiMessageIds"}
@@ -210,6 +256,8 @@ OPERATIONS = (
         send,
         RestSpec({"seed": "SeedSendRequest", "current": "CurrentSendRequest"}, sniff=True),
         "Send one message to up to 1000 recipients",
+        sent,
+        SENT,
     ),
     _op(
         "sendmulti",
@@ -218,6 +266,8 @@ OPERATIONS = (
         send_multi,
         RestSpec({"current": "CurrentSendMultiRequest"}, dialect="current"),
         "Send several messages in one request",
+        sent,
+        SENT,
     ),
     _op(
         "status",
@@ -232,14 +282,18 @@ OPERATIONS = (
             max_items={"seed": MAX_SKIPPED_IDS, "current": MAX_IDS},
         ),
         "Status of sent messages",
+        lambda dialect: dialect.status_universe(),
+        status_facts,
     ),
     _op(
         "scheduled",
         "GET",
         "/sms/scheduled",
         scheduled,
-        RestSpec(),
+        RestSpec(pages=True),
         "Messages waiting in the queue",
+        lambda dialect: listing(),
+        reading(listing_facts),
     ),
     _op(
         "delete_scheduled",
@@ -254,8 +308,19 @@ OPERATIONS = (
             max_items={"seed": MAX_IDS, "current": MAX_IDS},
         ),
         "Delete scheduled messages",
+        lambda dialect: delete_results(),
+        reading(delete_facts),
     ),
-    _op("incoming", "GET", "/sms/incoming", incoming, RestSpec(), "Replies received"),
+    _op(
+        "incoming",
+        "GET",
+        "/sms/incoming",
+        incoming,
+        RestSpec(pages=True),
+        "Replies received",
+        lambda dialect: listing() + opt_outs(),
+        reading(listing_facts, opt_out_facts),
+    ),
     _op(
         "optouts",
         "GET",
@@ -263,14 +328,18 @@ OPERATIONS = (
         optouts,
         RestSpec(dialect="current"),
         "Numbers that opted out",
+        lambda dialect: listing() + opt_outs(by_hand=True),
+        reading(listing_facts, opt_out_facts),
     ),
     _op(
         "shortcode_incoming",
         "GET",
         "/shortcode/incoming",
         shortcode_incoming,
-        RestSpec(dialect="current"),
+        RestSpec(dialect="current", pages=True),
         "Messages to the account's short and long codes",
+        lambda dialect: listing(),
+        reading(listing_facts),
     ),
     _op("balance", "GET", "/credits/balance", balance, RestSpec(), "The credit balance"),
     _op(
@@ -280,6 +349,8 @@ OPERATIONS = (
         transfer,
         RestSpec({"current": "CreditTransferRequest"}, dialect="current"),
         "Move credits between a main account and its sub-accounts",
+        lambda dialect: transfers(),
+        reading(transfer_facts),
     ),
     _op(
         "subaccounts",
@@ -288,5 +359,7 @@ OPERATIONS = (
         subaccounts,
         RestSpec(dialect="current"),
         "The account's sub-accounts",
+        lambda dialect: listing(),
+        reading(listing_facts),
     ),
 )

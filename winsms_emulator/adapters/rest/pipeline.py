@@ -23,7 +23,8 @@ from winsms_emulator.adapters.rest.validation import validate
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.text import first_unencodable
 from winsms_emulator.errors import GatewayError, NotFound
-from winsms_emulator.operations import Operation
+from winsms_emulator.operations import Answered, Operation, operation_facts
+from winsms_emulator.outcomes import Family, fact
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
 from winsms_emulator.web.context import config, gateway
@@ -57,7 +58,8 @@ class RestSpec:
     document has one; ``dialect`` fixes the shape (operations only the current document
     has); ``sniff`` lets the shape the body implies answer the request whatever the
     account's setting (a send); ``max_items`` the most IDs a body may list per shape,
-    refused before anything else reads them.
+    refused before anything else reads them; ``pages`` says the operation is a listing
+    that pages (``offset`` and ``limit``) in a shape that does.
     """
 
     schemas: Mapping[str, str] = field(default_factory=dict)
@@ -65,6 +67,7 @@ class RestSpec:
     dialect: str | None = None
     sniff: bool = False
     max_items: Mapping[str, int] = field(default_factory=dict)
+    pages: bool = False
 
     @property
     def reads_body(self) -> bool:
@@ -83,6 +86,7 @@ class Call:
     violations: tuple[str, ...] = ()
     detail: str = ""
     parsed: tuple[bool, Any] | None = None  # (is JSON, value), once read
+    results: Any = None  # what the handler had the gateway do (the answer's facts)
 
     @property
     def username(self) -> str:
@@ -180,6 +184,7 @@ def run(operation: Operation) -> Response:
     call = Call(operation.name, fixed or DIALECTS[gw.default_rest_dialect], gw.now())
     handler: Callable[[Call], dict[str, Any]] = operation.handler
     record = exchange.current()
+    record.shape = call.dialect.name
     try:
         if spec.reads_body and (request.content_length or 0) > config().rest_max_body_bytes:
             raise too_large()
@@ -204,6 +209,8 @@ def run(operation: Operation) -> Response:
         record.outcome = f"{response.status_code} {exc.message}"
     record.violations = call.violations
     record.detail = call.detail
+    record.shape = call.dialect.name
+    record.results = call.results
     return response
 
 
@@ -277,7 +284,10 @@ def error(exc: HTTPException) -> Response:
         message = f"Request method should be set to '{allowed}', not '{request.method}'."
     elif status == 413:
         message = too_large().message
-    exchange.current().outcome = f"{status} {message}"
+    record = exchange.current()
+    record.outcome = f"{status} {message}"
+    fixed = record.operation.spec.dialect if record.operation is not None else None
+    record.shape = fixed or gateway().default_rest_dialect
     return rest_error(status, message)
 
 
@@ -293,3 +303,8 @@ def who() -> str | None:
 
 def claims(path: str) -> bool:
     return path.lower().startswith("/api/rest/")
+
+
+def facts(answered: Answered) -> tuple[str, ...]:
+    """Every answer shows its HTTP status; a finished operation, what its results show."""
+    return (fact(Family.HTTP, str(answered.http_status)), *operation_facts(answered))

@@ -21,6 +21,7 @@ from winsms_emulator.domain.results import (
 from winsms_emulator.domain.sast import minute_stamp
 from winsms_emulator.domain.sending import OutgoingMessage, Recipient
 from winsms_emulator.errors import DeleteResult, DeliveryStatus, StatusCode
+from winsms_emulator.outcomes import Universe, code_facts, status_codes
 
 #: A deleted scheduled message reads, in the seed shape, as cancelled before delivery.
 DELETE_CODES = {
@@ -109,6 +110,12 @@ class Seed(Dialect):
                 for r in results
             ]
         }
+
+    def status_universe(self) -> Universe:
+        return status_codes()  # statusErrorCode is the Appendix B code
+
+    def status_facts(self, results: Sequence[StatusResult]) -> list[str]:
+        return code_facts(results)
 
     def scheduled(
         self, page: Sequence[Message], offset: int, limit: int | None, total: int
