@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from winsms_emulator.adapters import faults, ui, ui_coverage
+from winsms_emulator.adapters import ui, ui_coverage
 from winsms_emulator.adapters.control import blueprint as control_blueprint
 from winsms_emulator.clock import make_clock
 from winsms_emulator.config import EmulatorConfig
 from winsms_emulator.forms.accounts import default_accounts
 from winsms_emulator.registry import SURFACES
 from winsms_emulator.services import Gateway
-from winsms_emulator.web import exchange, routing
+from winsms_emulator.web import fastlane, routing
 from winsms_emulator.web.context import EXTENSION, EmulatorState
 
 
@@ -62,14 +62,12 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     app.json.sort_keys = False  # type: ignore[attr-defined]
     emulator = EmulatorState(_gateway_for(config, gateway), config, {}, {})
     app.extensions[EXTENSION] = emulator
-    app.before_request(exchange.begin)  # first: every request is timed from here
     emulator.surfaces = {s.name: s for s in SURFACES}
     emulator.operations = routing.install(app, SURFACES)
-    faults.register(app)  # after the exchange: a fault answers instead of the API
     app.register_blueprint(control_blueprint)
     ui.register(app)  # the web inbox at /_emulator/ui/
     ui_coverage.register(app)  # and its coverage page
-    app.after_request(exchange.finish)
+    fastlane.install(app, emulator)  # every request's steps, and the WinSMS fast lane
     return app
 
 

@@ -27,6 +27,7 @@ from winsms_emulator.forms.accounts import (
     load_accounts_file,
 )
 from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES
+from winsms_emulator.process import settle, start_logging
 from winsms_emulator.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_GRACE_PERIOD,
@@ -288,11 +289,7 @@ def serve(args: argparse.Namespace) -> int:
         )
         raise UsageError(f"{source}: {exc.message}") from None
     app = create_app(gateway, config)
-    logging.basicConfig(
-        stream=sys.stdout,
-        level=getattr(logging, str(settings["log_level"]).upper()),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+    stop_logging = start_logging(getattr(logging, str(settings["log_level"]).upper()))
     threads = int(str(settings["threads"]))
     connection_limit = int(str(settings["connection_limit"]))
     # every connection is an open file, and so are the threads' and the server's own
@@ -328,12 +325,14 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    settle()
     server.start()
     print(f"listening on {server.url}", flush=True)
     stop.wait()
     server.stop_accepting()
     print(f"stopping: no new connections; up to {grace:g}s for requests in flight", flush=True)
     server.stop()
+    stop_logging()
     print("stopped", flush=True)
     return 0
 

@@ -63,6 +63,13 @@ class JournalEntry:
     def bounded(self) -> JournalEntry:
         """This entry as the journal keeps it: a bounded number of bounded texts."""
         count = max(self.violation_count or 0, len(self.violations))
+        if (
+            count == self.violation_count
+            and not self.violations
+            and not self.parameters
+            and max(len(self.path), len(self.outcome), len(self.detail)) <= MAX_TEXT
+        ):
+            return self  # already within every bound (most entries): nothing to copy
         return dataclasses.replace(
             self,
             path=_cut(self.path),

@@ -81,7 +81,8 @@ class Surface:
     error (404, 405, 413) in the surface's format; ``injected_error`` and
     ``truncated`` are what the fault layer sends; ``who`` names the asking account
     without changing anything; ``claims`` says whether an unknown path looks like one
-    of this surface's. ``title`` is how people name it, ``shapes`` its published shapes
+    of this surface's; ``prepare`` runs first on each of its requests (before the fault
+    layer). ``title`` is how people name it, ``shapes`` its published shapes
     (one, ``""``, for most), and ``facts`` turns an answered request into the documented
     outcomes it showed.
     """
@@ -95,6 +96,7 @@ class Surface:
     who: Callable[[], str | None]
     claims: Callable[[str], bool]
     setup: Callable[[Flask], None] = field(default=lambda app: None)
+    prepare: Callable[[], None] | None = None  # before the fault layer, on its requests
     title: str = ""
     shapes: tuple[str, ...] = ("",)
     facts: Callable[[Answered], tuple[str, ...]] = operation_facts

@@ -13,24 +13,18 @@ import socket
 import time
 from collections.abc import Iterator
 
-from flask import Flask, Response, current_app, request
+from flask import Response
 
 from winsms_emulator.faults import Fault
-from winsms_emulator.operations import Surface
+from winsms_emulator.operations import Operation, Surface
 from winsms_emulator.web import exchange
-from winsms_emulator.web.context import gateway, state
+from winsms_emulator.web.context import gateway, request
 
 
-def register(app: Flask) -> None:
-    app.before_request(_maybe_fault)
-
-
-def _maybe_fault() -> Response | None:
+def maybe_fault(operation: Operation, surface: Surface) -> Response | None:
+    """The answer of the fault this request gets, if one does (a latency fault only
+    waits, then lets the API answer)."""
     record = exchange.current()
-    operation = record.operation
-    if operation is None or request.url_rule is None:
-        return None
-    surface = state().surfaces[operation.surface]
     fault = gateway().control.take_fault(
         operation.surface, request.path, operation.name, surface.who
     )
@@ -52,7 +46,7 @@ def _fault_response(fault: Fault, surface: Surface) -> Response:
         )
     if fault.kind == "malformed_body":
         body, mimetype = surface.truncated
-        return current_app.response_class(body, status=200, mimetype=mimetype)
+        return Response(body, status=200, mimetype=mimetype)
     return _hang_up()
 
 
@@ -73,12 +67,12 @@ def _hang_up() -> Response:
     if raw is not None:
         with contextlib.suppress(OSError):
             raw.shutdown(socket.SHUT_RDWR)
-        return current_app.response_class(b"", status=200)
+        return Response(b"", status=200)
 
     def cut_short() -> Iterator[bytes]:
         # a promised body that never arrives: the server closes the connection mid-answer
         yield b"{"
 
-    response = current_app.response_class(cut_short(), status=200, mimetype="application/json")
+    response = Response(cut_short(), status=200, mimetype="application/json")
     response.headers["Content-Length"] = "1024"
     return response

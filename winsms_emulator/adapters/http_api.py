@@ -29,7 +29,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestURITooLarge
 
 from winsms_emulator.adapters import http_parameters
@@ -55,7 +55,7 @@ from winsms_emulator.outcomes import (
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
-from winsms_emulator.web.context import config, gateway
+from winsms_emulator.web.context import config, gateway, lane, request, values
 
 NAME = "http"
 #: Where a request's parameters wait between the first hook and the handler.
@@ -89,7 +89,7 @@ class Refused(Exception):
 def plain(text: str, status: int = 200) -> Response:
     """A text answer, byte for byte as written (no line break is added)."""
     body = text.encode("utf-8", errors="replace")
-    return current_app.response_class(body, status=status, mimetype="text/plain")
+    return Response(body, status=status, mimetype="text/plain")
 
 
 def whole_credits(balance: Decimal) -> int:
@@ -259,7 +259,7 @@ def _read_parameters() -> None:
     body = request.get_data(cache=True) if request.method == "POST" else None
     spec: HttpSpec = operation.spec
     params = http_parameters.read(request.query_string, body, spec.known, spec.required)
-    setattr(g, _PARSED, params)
+    values()[_PARSED] = params
     record.parameters = params.shown
     record.violations = params.violations
 
@@ -278,7 +278,6 @@ def openapi_document() -> dict[str, Any]:
 
 
 def _setup(app: Flask) -> None:
-    app.before_request(_read_parameters)
     document = openapi_document()
 
     def serve_document() -> Response:
@@ -292,7 +291,7 @@ def run(operation: Operation) -> Response:
     """Answer one request: strict check, then the endpoint."""
     spec: HttpSpec = operation.spec
     record = exchange.current()
-    params: Parameters = getattr(g, _PARSED)
+    params: Parameters = values()[_PARSED]
     try:
         if params.violations and config().strict:
             raise Refused(HttpRequestError.INVALID_PARAMETERS.answer, "; ".join(params.violations))
@@ -326,7 +325,8 @@ def error(exc: HTTPException) -> Response:
 
 def who() -> str | None:
     """The ``user`` parameter, read without changing anything."""
-    params: Parameters | None = g.get(_PARSED)
+    found = lane()
+    params: Parameters | None = found.values.get(_PARSED) if found is not None else None
     return (params.text("user") or None) if params is not None else None
 
 
@@ -346,6 +346,7 @@ SURFACE = Surface(
     who=who,
     claims=claims,
     setup=_setup,
+    prepare=_read_parameters,
     title="HTTP",
     facts=facts,
 )

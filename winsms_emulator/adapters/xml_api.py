@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import unquote_plus
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response
 from lxml import etree
 from werkzeug.exceptions import HTTPException
 
@@ -59,7 +59,7 @@ from winsms_emulator.outcomes import (
 from winsms_emulator.resources import schemas_dir
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import text_response, xml_error, xml_response
-from winsms_emulator.web.context import config, gateway
+from winsms_emulator.web.context import app, config, gateway, request
 from winsms_emulator.xsd import SchemaSet, compiled
 
 SCHEMAS = "xml_schemas"
@@ -284,7 +284,7 @@ OPERATIONS = (
 
 
 def schemas() -> SchemaSet:
-    found: SchemaSet = current_app.extensions[SCHEMAS]
+    found: SchemaSet = app().extensions[SCHEMAS]
     return found
 
 

@@ -113,10 +113,16 @@ class Control:
         with self._core.session() as (world, _):
             world.faults.clear()
 
+    def faults_waiting(self) -> bool:
+        """Whether any fault is set (read without the lock: one length, read whole)."""
+        return bool(self._core.world.faults.faults)
+
     def take_fault(
         self, api: str, path: str, operation: str, account: Callable[[], str | None]
     ) -> Fault | None:
         """The fault this request gets, if any (``account`` is asked only when needed)."""
+        if not self.faults_waiting():
+            return None
         with self._core.session() as (world, _):
             book = world.faults
             if not book.faults:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 from winsms_emulator.domain.accounts import Account, OptOut, copy_account
 from winsms_emulator.domain.credits import transfer_credits
@@ -18,6 +19,13 @@ from winsms_emulator.services.core import Core
 
 #: IDs past this many in one status request are answered SKIPPED/108.
 MAX_STATUS_IDS = 1000
+
+
+class KeyHolder(NamedTuple):
+    """The account an API key belongs to, as a REST request needs it."""
+
+    username: str
+    rest_dialect: str  # the REST shape its answers take (its own, or the default)
 
 
 class WinSms:
@@ -39,6 +47,15 @@ class WinSms:
         with self._core.session() as (world, _):
             account = world.account_for_key(api_key)
             return copy_account(account, ledger=False) if account is not None else None
+
+    def key_holder(self, api_key: str) -> KeyHolder | None:
+        """Who holds ``api_key`` and the REST shape their answers take, or ``None``: all
+        a REST request needs of its account (nothing is copied, nothing falls due)."""
+        with self._core.lock:
+            account = self._core.world.account_for_key(api_key)
+            if account is None:
+                return None
+            return KeyHolder(account.username, self.rest_dialect_of(account))
 
     def rest_dialect_of(self, account: Account) -> str:
         return account.rest_dialect or self._core.default_rest_dialect

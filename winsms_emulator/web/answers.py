@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from lxml import etree
 
 from winsms_emulator.domain.text import printable
@@ -24,18 +24,16 @@ def json_response(status: int, body: Any) -> Response:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
         data = json.dumps(body).encode("ascii")
-    return current_app.response_class(data, status=status, mimetype="application/json")
+    return Response(data, status=status, mimetype="application/json")
 
 
 def control_error(status: int, message: str) -> Response:
-    return current_app.response_class(
-        json.dumps({"error": message}), status=status, mimetype="application/json"
-    )
+    return Response(json.dumps({"error": message}), status=status, mimetype="application/json")
 
 
 def xml_response(root: etree._Element, status: int = 200) -> Response:
     body = etree.tostring(root, xml_declaration=True, encoding="utf-8")
-    return current_app.response_class(body, status=status, mimetype="text/xml")
+    return Response(body, status=status, mimetype="text/xml")
 
 
 def xml_error(root_name: str, error: RequestError, status: int = 200) -> Response:
@@ -47,4 +45,4 @@ def xml_error(root_name: str, error: RequestError, status: int = 200) -> Respons
 def text_response(status: int, text: str) -> Response:
     """Plain text as UTF-8 (a character UTF-8 cannot carry becomes U+FFFD)."""
     data = printable(text).encode("utf-8")
-    return current_app.response_class(data, status=status, mimetype="text/plain")
+    return Response(data, status=status, mimetype="text/plain")

@@ -5,20 +5,17 @@ is ready, whichever surface (or error handler) made it."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, g, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import RoutingException
+from flask import Response
 
 from winsms_emulator.journal import JournalEntry
 from winsms_emulator.operations import Answered, Operation
-from winsms_emulator.web.context import gateway, state
+from winsms_emulator.web.context import Lane, lane
 
 #: One line per request: method, path, status, account, duration (INFO).
 ACCESS_LOG = logging.getLogger("winsms_emulator.access")
@@ -45,35 +42,38 @@ class Exchange:
 
 
 def current() -> Exchange:
-    found: Exchange = g.winsms_exchange
-    return found
+    found = lane()
+    assert found is not None and found.exchange is not None, "no request is being answered"
+    record: Exchange = found.exchange
+    return record
 
 
-def begin() -> None:
-    """The first hook of every request: start its clock and find its operation (also for
-    a method the operation does not take, which is answered 405 in its surface's format)."""
-    started = time.perf_counter()
-    endpoint = request.endpoint
-    refused = request.routing_exception
-    if endpoint is None and isinstance(refused, MethodNotAllowed) and refused.valid_methods:
-        adapter = current_app.create_url_adapter(request)
-        with contextlib.suppress(HTTPException, RoutingException):
-            if adapter is not None:
-                endpoint = adapter.match(request.path, method=next(iter(refused.valid_methods)))[0]
-    g.winsms_exchange = Exchange(started, state().operations.get(str(endpoint)))
+def begun() -> bool:
+    """Whether the request being answered (if any) has its record yet."""
+    found = lane()
+    return found is not None and found.exchange is not None
+
+
+def begin(current: Lane, operation: Operation | None) -> Exchange:
+    """The first step of every request: start its clock, note its operation."""
+    record = Exchange(time.perf_counter(), operation)
+    current.exchange = record
+    return record
 
 
 def finish(response: Response) -> Response:
-    """The last hook: journal a WinSMS API request and log one line for every request."""
-    exchange: Exchange | None = g.get("winsms_exchange")
-    if exchange is None:  # an answer made before the first hook ran
+    """The last step: journal a WinSMS API request and log one line for every request."""
+    current = lane()
+    exchange: Exchange | None = current.exchange if current is not None else None
+    if current is None or exchange is None:  # an answer made before the first step ran
         return response
+    request = current.request
     took = (time.perf_counter() - exchange.started) * 1000
     operation = exchange.operation
     if operation is not None:
-        gw = gateway()
+        gw = current.state.gateway
         outcome = exchange.outcome or _outcome_of(response.status_code)
-        surface = state().surfaces[operation.surface]
+        surface = current.state.surfaces[operation.surface]
         shape = exchange.shape if exchange.shape is not None else surface.shapes[0]
         facts: tuple[str, ...] = ()
         if not exchange.injected:
@@ -90,7 +90,7 @@ def finish(response: Response) -> Response:
             http_status=response.status_code,
             outcome=outcome,
             violations=exchange.violations,
-            violation_count=exchange.violation_count,
+            violation_count=max(exchange.violation_count or 0, len(exchange.violations)),
             detail=exchange.detail,
             duration_ms=round(took, 3),
             parameters=exchange.parameters,

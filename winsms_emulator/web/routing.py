@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response
 from werkzeug.exceptions import (
     BadRequest,
     Conflict,
@@ -27,6 +27,8 @@ from winsms_emulator.errors import GatewayError
 from winsms_emulator.operations import Operation, Surface
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import control_error
+from winsms_emulator.web.context import app as current_app
+from winsms_emulator.web.context import request, state
 
 
 class AnyCase(BaseConverter):
@@ -45,30 +47,41 @@ def install(app: Flask, surfaces: Iterable[Surface]) -> dict[str, Operation]:
     Returns the operations by endpoint."""
     app.url_map.converters["anycase"] = AnyCase
     by_endpoint: dict[str, Operation] = {}
-    by_name: dict[str, Surface] = {}
     for surface in surfaces:
-        by_name[surface.name] = surface
         surface.setup(app)
         for operation in surface.operations:
-            view = _view(surface, operation)
+            view = view_for(surface, operation)
             for path in operation.paths:
                 app.add_url_rule(
                     path, endpoint=operation.endpoint, view_func=view, methods=operation.methods
                 )
             by_endpoint[operation.endpoint] = operation
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> Response:
-        found = exchange.current().operation if _has_exchange() else None
-        surface = by_name[found.surface] if found is not None else _claimant(by_name.values())
-        if surface is not None:
-            record = exchange.current()
-            record.outcome = record.outcome or f"{exc.code} {exc.name}"
-            record.detail = record.detail or _cause(exc)
-            return surface.error(exc)
-        return control_answer(exc)
-
+    app.register_error_handler(HTTPException, http_error)
     return by_endpoint
+
+
+def http_error(exc: HTTPException) -> Response:
+    """An app-level error (404, 405, 413, 500) in the format of the surface it is on."""
+    found = exchange.current().operation if exchange.begun() else None
+    surfaces = state().surfaces
+    surface = surfaces[found.surface] if found is not None else _claimant(surfaces.values())
+    if surface is not None:
+        record = exchange.current()
+        record.outcome = record.outcome or f"{exc.code} {exc.name}"
+        record.detail = record.detail or _cause(exc)
+        return surface.error(exc)
+    return control_answer(exc)
+
+
+#: The whole path an any-case rule (``/<anycase("name"):path>``) stands for.
+_ANY_CASE = re.compile(r'^/<anycase\("([^"]+)"\):\w+>$')
+
+
+def any_case_names(rule: str) -> tuple[str, ...] | None:
+    """The lower-case names an any-case rule matches (with or without ``api/`` and a
+    trailing slash); ``None`` for any other rule."""
+    found = _ANY_CASE.match(rule)
+    return (found.group(1).lower(),) if found else None
 
 
 #: How a gateway refusal a surface did not answer itself reaches the client.
@@ -78,7 +91,7 @@ _REFUSALS: dict[str, type[HTTPException]] = {
 }
 
 
-def _view(surface: Surface, operation: Operation) -> Any:
+def view_for(surface: Surface, operation: Operation) -> Any:
     def view(**_: Any) -> Response:
         try:
             return surface.run(operation)
@@ -99,10 +112,6 @@ def _cause(exc: HTTPException) -> str:
     return exc.description or ""
 
 
-def _has_exchange() -> bool:
-    return "winsms_exchange" in g
-
-
 def _claimant(surfaces: Iterable[Surface]) -> Surface | None:
     return next((s for s in surfaces if s.claims(request.path)), None)
 
@@ -115,7 +124,7 @@ def control_answer(exc: HTTPException) -> Response:
         allowed = ", ".join(m for m in exc.valid_methods if m not in ("HEAD", "OPTIONS"))
         return control_error(405, f"{method} is not allowed on {path}; use {allowed}")
     if status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        limit = current_app().config.get("MAX_CONTENT_LENGTH") or 0
         return control_error(413, f"the request body is larger than {limit} bytes")
     return control_error(status, f"{exc.name}: {path}")
 

@@ -9,8 +9,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import request
-
 from winsms_emulator.adapters.rest.current import outgoing as current_outgoing
 from winsms_emulator.adapters.rest.current import recipient
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, credits, page_fields
@@ -35,7 +33,7 @@ from winsms_emulator.outcomes import (
     transfer_facts,
     transfers,
 )
-from winsms_emulator.web.context import gateway
+from winsms_emulator.web.context import gateway, request
 
 BAD_IDS = "At least one non-numeric api Id was supplied in the apiIds array."
 #: The most IDs a status or delete request may list (the current document's limit).

@@ -13,21 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from winsms_emulator.adapters.rest.current import Current
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_details
 from winsms_emulator.adapters.rest.seed import Seed
 from winsms_emulator.adapters.rest.validation import validate
-from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.text import first_unencodable
 from winsms_emulator.errors import GatewayError, NotFound
 from winsms_emulator.operations import Answered, Operation, operation_facts
 from winsms_emulator.outcomes import Family, fact
+from winsms_emulator.services.winsms import KeyHolder
 from winsms_emulator.web import exchange
 from winsms_emulator.web.answers import json_response
-from winsms_emulator.web.context import config, gateway
+from winsms_emulator.web.context import config, gateway, request
 
 REST_PREFIX = "/api/rest/v1"
 #: Says exactly what was wrong with a refused request (the body keeps the document's words).
@@ -81,11 +81,13 @@ class Call:
     operation: str
     dialect: Dialect
     now: datetime
-    account: Account | None = None
+    account: KeyHolder | None = None
     body: Any = None
     violations: tuple[str, ...] = ()
     detail: str = ""
     parsed: tuple[bool, Any] | None = None  # (is JSON, value), once read
+    #: The body is ASCII without a ``\u`` escape: no string in it can be a lone surrogate.
+    plain: bool = False
     results: Any = None  # what the handler had the gateway do (the answer's facts)
 
     @property
@@ -97,11 +99,11 @@ class Call:
 # -- reading the request -----------------------------------------------------------------
 
 
-def _authenticate() -> Account:
+def _authenticate() -> KeyHolder:
     key = request.headers.get("Authorization", "")
     if not key:
         raise RestError(401, MISSING_KEY)
-    account = gateway().sms.account_for_key(key)
+    account = gateway().sms.key_holder(key)
     if account is None:
         raise RestError(401, UNKNOWN_KEY)
     return account
@@ -118,6 +120,7 @@ def peek_json(call: Call) -> Any:
             raw = request.get_data(cache=True)
         except RequestEntityTooLarge:
             raise too_large() from None
+        call.plain = raw.isascii() and b"\\u" not in raw
         try:
             call.parsed = (True, json.loads(raw, parse_constant=_refuse_constant))
         except (ValueError, RecursionError):
@@ -195,7 +198,7 @@ def run(operation: Operation) -> Response:
         record.account = call.account.username
         if fixed is None and not (spec.sniff and implied is not None):
             # the account's shape, unless a send's body says its own
-            call.dialect = DIALECTS[gw.sms.rest_dialect_of(call.account)]
+            call.dialect = DIALECTS[call.account.rest_dialect]
         if spec.reads_body:
             call.body = _read_json(call)
             _check_fields(call, spec)
@@ -224,7 +227,7 @@ def _check_fields(call: Call, spec: RestSpec) -> None:
     if most is not None and count > most:
         call.detail = f"{count} IDs in one request; no more than {most} are allowed"
         raise RestError(422, documented or f"There is an error in the request body: {call.detail}.")
-    reason = first_unencodable(call.body)
+    reason = None if call.plain else first_unencodable(call.body)
     if reason is not None:
         call.detail = reason
         raise RestError(422, documented or f"There is an error in the request body: {reason}.")
@@ -297,7 +300,7 @@ def rest_error(status: int, message: str) -> Response:
 
 def who() -> str | None:
     """The account whose key the request carries, read without changing anything."""
-    found = gateway().sms.account_for_key(request.headers.get("Authorization", ""))
+    found = gateway().sms.key_holder(request.headers.get("Authorization", ""))
     return found.username if found else None
 
 

@@ -4,6 +4,13 @@ An invalid body is answered with the current document's own words (``There is an
 error in the 'recipients' array.``); what exactly was wrong (which field, which value)
 goes to the request journal and the ``X-Emulator-Detail`` header, said in JSON's words
 (``null``, not ``None``) and never repeating a whole array.
+
+Each body is checked twice at most: first by a compiled validator (jsonschema-rs), which
+only says yes or no and costs a few microseconds; a body it refuses, or cannot read (a
+lone surrogate, a number beyond 64 bits), is checked again by the reference validator
+(jsonschema), which alone decides and explains. The fast check never accepts a body the
+reference refuses: the document's patterns are written so both regular-expression
+engines read them alike, and ``tests/api/test_rest_fast_validation.py`` holds them to it.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import json
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
@@ -45,13 +53,31 @@ class OpenApi:
 
         inlined = {name: inline(schema) for name, schema in components.items()}
         self.validators = {name: Draft202012Validator(s) for name, s in inlined.items()}
+        self.inlined = inlined
+        self.fast: dict[str, Any] = {}  # compiled on first use: only request bodies need one
         self.id_lists = {name: ids for name, s in inlined.items() if (ids := _id_list(s))}
 
     def check(self, schema: str, data: Any) -> list[ValidationError]:
         bounds = self.id_lists.get(schema)
         if bounds is not None and _is_id_list(data, *bounds):
             return []  # a list of IDs, checked in one pass rather than item by item
+        if self.accepts_fast(schema, data):
+            return []
         return list(self.validators[schema].iter_errors(data))
+
+    def fast_validator(self, schema: str) -> Any:
+        """The compiled validator of one component (compiled on first use)."""
+        fast = self.fast.get(schema)
+        if fast is None:
+            fast = self.fast[schema] = jsonschema_rs.Draft202012Validator(self.inlined[schema])
+        return fast
+
+    def accepts_fast(self, schema: str, data: Any) -> bool:
+        """The compiled validator's yes; no when it refuses or cannot read ``data``."""
+        try:
+            return bool(self.fast_validator(schema).is_valid(data))
+        except (ValueError, OverflowError):  # text UTF-8 cannot carry, a huge number, ...
+            return False
 
 
 #: The keys a schema of a plain list of IDs may have.
