@@ -57,8 +57,8 @@ REQUESTS: list[Request] = [
         b"user=hpotter&password=w1Zard&message=Hi&numbers=27825550103",
     ),
     ("GET", "/api/auth.asp?user=hpotter&password=wrong", {}, None),
-    ("GET", f"/api/credits.asp?user={'x' * 70_000}", {}, None),  # 414 before the surface
-    ("POST", "/api/rest/v1/sms/outgoing/send", KEY, b"[" * 70_000),  # 413
+    ("GET", f"/api/credits.asp?user={'x' * 9_000_000}", {}, None),  # 414 before the surface
+    ("POST", "/api/rest/v1/sms/outgoing/send", KEY, b"[" * 300_000),  # 413
     ("GET", "/api/rest/v2/sms", KEY, None),  # no operation: Flask's way
 ]
 
