@@ -51,6 +51,8 @@ from bench.stub import CANNED
 PRISM = "@stoplight/prism-cli@5.14.2"
 WIREMOCK = "wiremock@3.13.2"
 MOTO = "moto[server]==5.2.5"
+#: A server whose HTTP side is Rust: what serving the emulator on it would give.
+GRANIAN = "granian==2.8.9"
 #: WinSMS's published OpenAPI document (override with WINSMS_BENCH_SWAGGER).
 SWAGGER = Path(
     os.environ.get(
@@ -181,6 +183,21 @@ def _moto_bin(install: bool) -> Path | str:
     return binary if binary.exists() else "moto_server was not installed"
 
 
+def _granian_lib(install: bool) -> Path | str:
+    """granian installed under bench/.cache (beside, not into, the running environment)."""
+    folder = CACHE / "granian"
+    if (folder / "granian").exists():
+        return folder
+    if not install:
+        return "not installed (python -m bench --peers installs it)"
+    print(f"installing {GRANIAN} in {folder} ...", file=sys.stderr, flush=True)
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(folder), GRANIAN]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        return f"pip install {GRANIAN} failed: {(done.stderr or done.stdout).strip()[-300:]}"
+    return folder
+
+
 # -- starting the peers ------------------------------------------------------------------------
 
 
@@ -228,6 +245,20 @@ def _wiremock(jar: Path) -> Start:
     return start
 
 
+def _granian(folder: Path) -> Start:
+    def start() -> AbstractContextManager[Running]:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
+        command += ["--port", str(port), "--workers", "1", "--blocking-threads", "1"]
+        command += ["--log-level", "warning", "--no-ws", "bench.granian_app:app"]
+        path = os.pathsep.join([str(folder), str(ROOT), os.environ.get("PYTHONPATH", "")])
+        env = {**os.environ, "PYTHONPATH": path}
+        return serve_on_port(command, url, url + "/_emulator/health", env=env, cwd=ROOT)
+
+    return start
+
+
 def peer_servers(install: bool) -> tuple[list[Server], list[Row]]:
     """The optional peers that can run here, and a skipped row for each that cannot."""
     servers: list[Server] = []
@@ -256,4 +287,10 @@ def peer_servers(install: bool) -> tuple[list[Server], list[Row]]:
         servers.append(Server("wiremock", label, _wiremock(jar), SEND, True, warmup=5))
     else:
         skips.append(skipped(f"vs {label}", jar))
+    label = "the emulator on granian, 1 thread (not shipped: faults and bytes differ)"
+    granian = _granian_lib(install)
+    if isinstance(granian, Path):
+        servers.append(Server("granian", label, _granian(granian), SEND, True))
+    else:
+        skips.append(skipped(f"vs {label}", granian))
     return servers, skips
