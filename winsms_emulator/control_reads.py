@@ -115,7 +115,7 @@ class Reads:
             return state
         wanted = f"message {message_id} to have status {params.get('status')}"
         now = f"it is {state['status']} ({state['status_code']})"
-        _refuse(waited, wait, wanted, now, state)
+        _refuse(waited, wait, wanted, now, {"current": state})
         return state
 
     def replies(self, username: str, params: Params) -> list[Json]:
