@@ -25,7 +25,7 @@ from werkzeug.routing import BaseConverter, Map, Rule
 
 from winsms_emulator.errors import GatewayError
 from winsms_emulator.operations import Operation, Surface
-from winsms_emulator.web import exchange
+from winsms_emulator.web import exchange, unknown_paths
 from winsms_emulator.web.answers import control_error
 
 
@@ -60,6 +60,8 @@ def install(app: Flask, surfaces: Iterable[Surface]) -> dict[str, Operation]:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         found = exchange.current().operation if _has_exchange() else None
+        if isinstance(exc, NotFound) and request.url_rule is None and _has_exchange():
+            return unknown_paths.answer(by_name.values())
         surface = by_name[found.surface] if found is not None else _claimant(by_name.values())
         if surface is not None:
             record = exchange.current()
