@@ -40,6 +40,13 @@ def _cut(text: str) -> str:
     return text if len(text) <= MAX_LOGGED else text[:MAX_LOGGED] + f"... ({len(text)} chars)"
 
 
+def keep_body() -> None:
+    """At DEBUG, read the body at the start and keep it, so it can be logged at the end
+    (a surface may read it without keeping it)."""
+    if BODIES.isEnabledFor(logging.DEBUG):
+        request.get_data(cache=True)
+
+
 def request_done(account: str | None, results: Any, response: Response) -> None:
     """Log, at DEBUG, the request's body and what it changed."""
     if BODIES.isEnabledFor(logging.DEBUG):

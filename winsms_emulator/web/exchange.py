@@ -65,6 +65,7 @@ def begin() -> None:
             if adapter is not None:
                 endpoint = adapter.match(request.path, method=next(iter(refused.valid_methods)))[0]
     g.winsms_exchange = Exchange(started, state().operations.get(str(endpoint)))
+    debug_log.keep_body()
 
 
 def finish(response: Response) -> Response:
