@@ -42,8 +42,14 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
+    """Stop the server; what it printed after its first line (read through the same
+    buffered reader as that line, which may already hold the next ones)."""
     process.terminate()
-    out, _ = process.communicate(timeout=10)
+    assert process.wait(timeout=10) == 0
+    assert process.stdout is not None and process.stderr is not None
+    out = process.stdout.read()
+    process.stdout.close()
+    process.stderr.close()
     return out
 
 
