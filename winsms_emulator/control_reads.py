@@ -94,10 +94,12 @@ class Reads:
 
     def message(self, message_id: int, params: Params, username: str | None = None) -> Json:
         """One message (of ``username``, when given); ``wait`` with ``status`` waits for it
-        to have one of those statuses."""
+        to have one of those statuses (``status`` alone checks once)."""
         refuse_unknown(params, (*MESSAGE_FILTERS, "wait"))
         query = message_query(params)
         wait = read_wait(params)
+        if wait is None and query.statuses is not None:  # a condition alone: checked once
+            wait = Wait(0.0, 1)
         record = self.gateway.accounts.message(message_id)
         if username is not None and record.message.account != username:
             self.gateway.accounts.get(username)

@@ -55,6 +55,8 @@ def test_count_alone_checks_once(control: Control) -> None:
     assert len(control.get(f"/accounts/{USER}/replies", query="count=1")["replies"]) == 1
     control.call("GET", f"/accounts/{USER}/replies", query="count=2", status=408)
     control.call("GET", "/requests", query="count=2&operation=send", status=408)
+    control.call("GET", "/messages/1", query="status=SENDINGFAILED", status=408)
+    assert control.get("/messages/1", query="status=SENT")["status"] == "SENT"
 
 
 def test_a_journal_wait_wakes_when_another_thread_sends(control: Control) -> None:
