@@ -69,7 +69,8 @@ def begin() -> None:
 
 
 def finish(response: Response) -> Response:
-    """The last hook: journal a WinSMS API request and log one line for every request."""
+    """The last hook: journal a WinSMS API request (or one to a path no endpoint has),
+    wake the readers waiting for it, and log one line for every request."""
     exchange: Exchange | None = g.get("winsms_exchange")
     if exchange is None:  # an answer made before the first hook ran
         return response
