@@ -13,9 +13,12 @@ from winsms_emulator.emulator import Emulator
 from winsms_emulator.errors import (
     DeleteResult,
     DeliveryStatus,
+    GatewayError,
+    NeedsEmulatorTime,
     RequestError,
     SendOutcome,
     StatusCode,
+    WaitTimedOut,
 )
 from winsms_emulator.services import Gateway
 from winsms_emulator.version import __version__
@@ -28,11 +31,14 @@ __all__ = [
     "Emulator",
     "EmulatorConfig",
     "Gateway",
+    "GatewayError",
     "ManualClock",
+    "NeedsEmulatorTime",
     "RequestError",
     "SendOutcome",
     "StatusCode",
     "SystemClock",
+    "WaitTimedOut",
     "__version__",
     "create_app",
 ]

@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--clock",
         choices=("real", "manual"),
-        help="real follows the wall clock (default); manual stands still until moved",
+        help="real follows the wall clock (default); manual stands still until moved "
+        "(default with --state: the saved clock)",
     )
     serve.add_argument(
         "--strict",
@@ -181,15 +182,16 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     port = args.port if args.port is not None else _env_int("PORT", 8080)
     if not 0 <= port <= 65535:
         raise UsageError(f"port {port} is out of range 0-65535")
-    clock = args.clock or _env("CLOCK") or "real"
+    accounts = args.accounts or _env("ACCOUNTS")
+    state_file = args.state or _env("STATE")
+    # a saved world starts at its own clock (manual) unless a clock is asked for
+    clock = args.clock or _env("CLOCK") or ("manual" if state_file else "real")
     if clock not in ("real", "manual"):
         raise UsageError(f"{ENV_PREFIX}CLOCK must be real or manual, not {clock!r}")
     dialect = args.rest_dialect or _env("REST_DIALECT") or "seed"
     if dialect not in ("seed", "current"):
         raise UsageError(f"{ENV_PREFIX}REST_DIALECT must be seed or current, not {dialect!r}")
     strict = args.strict if args.strict is not None else _env_flag("STRICT")
-    accounts = args.accounts or _env("ACCOUNTS")
-    state_file = args.state or _env("STATE")
     if accounts and state_file:
         raise UsageError("give --accounts or --state, not both (a state holds its accounts)")
     log_level = (args.log_level or _env("LOG_LEVEL") or "info").lower()
@@ -315,6 +317,11 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(
             f"cannot listen on {settings['host']}:{settings['port']}: {exc.strerror or exc}"
         ) from None
+    except ValueError:  # the server's own word for an address it cannot parse
+        raise UsageError(
+            f"cannot listen on {settings['host']}:{settings['port']}: "
+            "not a valid host name or IP address"
+        ) from None
 
     stop = threading.Event()
 
@@ -328,6 +335,8 @@ def serve(args: argparse.Namespace) -> int:
     settle()
     server.start()
     print(f"listening on {server.url}", flush=True)
+    if settings["state"]:
+        _say_where_the_state_starts(gateway, str(settings["state"]))
     stop.wait()
     server.stop_accepting()
     print(f"stopping: no new connections; up to {grace:g}s for requests in flight", flush=True)
@@ -335,6 +344,25 @@ def serve(args: argparse.Namespace) -> int:
     stop_logging()
     print("stopped", flush=True)
     return 0
+
+
+def _say_where_the_state_starts(gateway: Gateway, path: str) -> None:
+    """One log line: the time a saved state starts at, and whether the clock moves."""
+    log = logging.getLogger("winsms_emulator.server")
+    now = gateway.now().isoformat()
+    if gateway.clock.mode == "manual":
+        log.info(
+            "started from %s at its saved clock, %s; the clock is manual: move it with "
+            "POST /_emulator/clock (give --clock real to follow the wall clock instead)",
+            path,
+            now,
+        )
+    else:
+        log.info(
+            "started from %s on the wall clock (%s): saved messages read as they do now",
+            path,
+            now,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

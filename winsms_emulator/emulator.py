@@ -26,8 +26,10 @@ from winsms_emulator.app import create_app
 from winsms_emulator.clock import Clock, make_clock
 from winsms_emulator.config import EmulatorConfig
 from winsms_emulator.control_plane import ControlPlane
+from winsms_emulator.control_reads import Reads
 from winsms_emulator.coverage import summary
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.emulator_waits import Waits
 from winsms_emulator.forms.accounts import account_from_json, default_accounts
 from winsms_emulator.server import ServerThread
 from winsms_emulator.services import Gateway
@@ -35,7 +37,7 @@ from winsms_emulator.services import Gateway
 Json = dict[str, Any]
 
 
-class Emulator:
+class Emulator(Waits):
     """A WinSMS emulator you drive from Python, with or without a server.
 
     ``accounts`` are account dicts (the control plane's fields) or
@@ -66,6 +68,7 @@ class Emulator:
             first_message_id=first_message_id,
         )
         self.control = ControlPlane(self.gateway)
+        self.reads = Reads(self.gateway)
         self.app: Flask = create_app(self.gateway, self.config)
         self._server: ServerThread | None = None
         #: Exceptions raised while serving a request (each is also answered 500).
@@ -182,9 +185,13 @@ class Emulator:
         """Jump to ``moment`` (timezone-aware, not in the past)."""
         return self.control.move_clock({"now": moment.isoformat()})
 
-    def journal(self, account: str | None = None, api: str | None = None) -> list[Json]:
-        """Requests to the WinSMS APIs, oldest first, optionally for one account or API."""
-        return self.control.journal(account, api)
+    def journal(
+        self, account: str | None = None, api: str | None = None, **filters: Any
+    ) -> list[Json]:
+        """Requests to the WinSMS APIs (and to paths no endpoint has), oldest first; the
+        journal's filters as keyword arguments: ``operation``, ``number``, ``outcome``,
+        ``status``, ``since``, ``until``, ``has_violations``, ``limit``."""
+        return self.reads.journal(_given(account=account, api=api, **filters))
 
     def clear_journal(self, account: str | None = None) -> None:
         self.control.clear_journal(account)
@@ -227,12 +234,19 @@ class Emulator:
     def balance(self, username: str) -> float:
         return float(self.account(username)["credits"])
 
-    def outbox(self, username: str) -> list[Json]:
-        """Every message the account sent, with state, timeline, parts and cost."""
-        return self.control.outbox(username)
+    def outbox(self, username: str, **filters: Any) -> list[Json]:
+        """Every message the account sent, with state, timeline, parts and cost; filtered
+        by ``number``, ``status``, ``api``, ``text``, ``since``, ``until``, ``limit``."""
+        return self.reads.outbox(username, _given(**filters))
 
-    def replies(self, username: str) -> list[Json]:
-        return self.control.replies(username)
+    def message(self, message_id: int, account: str | None = None) -> Json:
+        """One message (one of ``account``'s, when given)."""
+        return self.reads.message(message_id, {}, account)
+
+    def replies(self, username: str, **filters: Any) -> list[Json]:
+        """The replies the account received; filtered by ``number``, ``returned``,
+        ``opt_out``, ``text``, ``since``, ``until``, ``limit``."""
+        return self.reads.replies(username, _given(**filters))
 
     def short_code_messages(self, username: str) -> list[Json]:
         return self.control.short_code_messages(username)

@@ -7,6 +7,7 @@ XML API and both REST shapes cannot drift apart.
 from __future__ import annotations
 
 from enum import Enum, IntEnum
+from typing import Any
 
 
 class StatusCode(IntEnum):
@@ -275,3 +276,21 @@ class Conflict(GatewayError):
 class Invalid(GatewayError):
     def __init__(self, message: str) -> None:
         super().__init__("invalid", message)
+
+
+class WaitTimedOut(GatewayError):
+    """A wait whose condition did not hold before its time was up (HTTP 408); ``state``
+    is what the read saw last, in the form it answers (``{"messages": [...]}``, ...)."""
+
+    def __init__(self, message: str, state: dict[str, Any]) -> None:
+        super().__init__("timeout", message)
+        self.state = state
+
+
+class NeedsEmulatorTime(Conflict):
+    """A wait that only emulator time can satisfy while the clock is manual (HTTP 409,
+    answered at once); ``state`` is what the read saw."""
+
+    def __init__(self, message: str, state: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.state = state

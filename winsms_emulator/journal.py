@@ -22,8 +22,12 @@ DEFAULT_JOURNAL_SIZE = 10_000
 DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
 #: The schema violations one entry keeps (it counts them all).
 MAX_VIOLATIONS_KEPT = 30
+#: The mobile numbers one entry keeps (a send may name a thousand).
+MAX_NUMBERS_KEPT = 1_000
 #: The longest path, detail or violation text an entry keeps (longer ones are cut).
 MAX_TEXT = 2_000
+#: The operation a request to a path no endpoint has is journalled under.
+UNKNOWN_OPERATION = "unknown"
 #: What an entry costs besides its texts: the object, its time, its tuple.
 ENTRY_OVERHEAD = 512
 
@@ -41,7 +45,9 @@ class JournalEntry:
     as many as listed).
     ``shape`` is the published shape of the API its answer was written in (``""`` for
     an API with one, or when an injected fault answered first); ``facts`` are the
-    documented outcomes the answer showed (:mod:`winsms_emulator.outcomes`).
+    documented outcomes the answer showed (:mod:`winsms_emulator.outcomes`);
+    ``numbers`` the mobile numbers it was about (its recipients, the messages it asked
+    after), which the journal can be searched by.
     """
 
     at: datetime
@@ -59,6 +65,7 @@ class JournalEntry:
     violation_count: int | None = None
     shape: str = ""
     facts: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()  # the mobile numbers the request was about
 
     def bounded(self) -> JournalEntry:
         """This entry as the journal keeps it: a bounded number of bounded texts."""
@@ -67,6 +74,7 @@ class JournalEntry:
             count == self.violation_count
             and not self.violations
             and not self.parameters
+            and len(self.numbers) <= MAX_NUMBERS_KEPT
             and max(len(self.path), len(self.outcome), len(self.detail)) <= MAX_TEXT
         ):
             return self  # already within every bound (most entries): nothing to copy
@@ -78,6 +86,7 @@ class JournalEntry:
             violations=tuple(_cut(v) for v in self.violations[:MAX_VIOLATIONS_KEPT]),
             violation_count=count,
             parameters=tuple((_cut(k), _cut(v)) for k, v in self.parameters),
+            numbers=self.numbers[:MAX_NUMBERS_KEPT],
         )
 
     @property
@@ -91,6 +100,7 @@ class JournalEntry:
             + sum(len(v) + 64 for v in self.violations)
             + sum(len(k) + len(v) + 64 for k, v in self.parameters)
             + sum(len(f) + 64 for f in self.facts)
+            + sum(len(n) + 64 for n in self.numbers)
         )
 
 

@@ -242,6 +242,14 @@ def winsms_emulator(
     emulator.reset()
     emulator.errors.clear()
     marker = request.node.get_closest_marker(MARKER)
+    if marker is not None and marker.args:
+        given = ", ".join(repr(a) for a in marker.args)
+        pytest.fail(
+            f"@pytest.mark.{MARKER} takes the account's fields as keyword arguments, "
+            f"e.g. @pytest.mark.{MARKER}(credits=0, trial=True), not positional ones "
+            f"({given}); to pass a dict, unpack it: @pytest.mark.{MARKER}(**{{...}})",
+            pytrace=False,
+        )
     if marker is not None and marker.kwargs:
         first = emulator.gateway.accounts.all()[0].username
         emulator.update_account(first, **marker.kwargs)

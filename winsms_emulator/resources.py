@@ -20,3 +20,19 @@ def _folder(name: str) -> Path:
 def schemas_dir() -> Path:
     """The ``schemas/`` folder: the XSDs and the OpenAPI documents."""
     return _folder("schemas")
+
+
+def readme_text() -> str | None:
+    """The README: the checkout's file, or the installed package's long description."""
+    beside = _PACKAGE.parent / "README.md"
+    if beside.is_file():
+        return beside.read_text(encoding="utf-8")
+    from importlib import metadata
+
+    try:
+        found = metadata.metadata("winsms-emulator")
+    except metadata.PackageNotFoundError:
+        return None
+    payload = found.get_payload()  # type: ignore[attr-defined]
+    text = payload if isinstance(payload, str) and payload.strip() else found["Description"]
+    return text or None

@@ -63,6 +63,7 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
             "parts:single-part",
             "encoding:GSM",
         ],
+        "numbers": [N1],
     }
     assert duration >= 0
 
@@ -121,6 +122,7 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
             "parts:single-part",
             "encoding:GSM",
         ],
+        "numbers": [N1],
     }
 
 

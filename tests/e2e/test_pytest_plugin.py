@@ -137,3 +137,26 @@ def test_boom(winsms_emulator, monkeypatch):
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*RuntimeError: the gateway broke*"])
+
+
+def test_a_positional_marker_argument_is_refused_saying_how_to_write_it(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_marker="""
+import pytest
+
+@pytest.mark.winsms_emulator({"credits": 0})
+def test_no_credits(winsms_emulator):
+    assert winsms_emulator.balance("hpotter") == 0
+"""
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.winsms_emulator takes the account's fields as keyword arguments, "
+            "e.g. @pytest.mark.winsms_emulator(credits=0, trial=True), not positional ones "
+            "({'credits': 0})*"
+        ]
+    )

@@ -15,6 +15,7 @@ from typing import Any, ParamSpec
 
 from flask import Blueprint, Response, jsonify, request
 
+from winsms_emulator.adapters.control_reads import blueprint as reads_blueprint
 from winsms_emulator.control_plane import ControlPlane
 from winsms_emulator.errors import GatewayError, Invalid
 from winsms_emulator.resources import schemas_dir
@@ -180,12 +181,6 @@ def clear_faults() -> tuple[str, int]:
     return done()
 
 
-@blueprint.get("/requests")
-def list_requests() -> Response:
-    entries = plane().journal(account=request.args.get("account"), api=request.args.get("api"))
-    return jsonify(requests=entries)
-
-
 @blueprint.delete("/requests")
 def clear_requests() -> tuple[str, int]:
     plane().clear_journal(request.args.get("account"))
@@ -236,24 +231,6 @@ def patch_account(username: str) -> Response:
 def reset_account(username: str) -> Response:
     """Clear one account's messages, replies and journal; others are untouched."""
     return jsonify(plane().reset_account(username))
-
-
-@blueprint.get("/accounts/<username>/messages")
-@answers_errors
-def account_messages(username: str) -> Response:
-    return jsonify(messages=plane().outbox(username))
-
-
-@blueprint.get("/messages/<int:message_id>")
-@answers_errors
-def one_message(message_id: int) -> Response:
-    return jsonify(plane().message(message_id))
-
-
-@blueprint.get("/accounts/<username>/replies")
-@answers_errors
-def account_replies(username: str) -> Response:
-    return jsonify(replies=plane().replies(username))
 
 
 @blueprint.get("/accounts/<username>/short-code-messages")
@@ -349,5 +326,7 @@ def inject_reply() -> tuple[Response, int]:
 def inject_short_code_message(code: str) -> tuple[Response, int]:
     return created(plane().inject_short_code_message(code, body()))
 
+
+blueprint.register_blueprint(reads_blueprint)  # the reads that search and wait
 
 __all__ = ["blueprint", "state"]

@@ -30,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, Response
-from werkzeug.exceptions import HTTPException, RequestURITooLarge
+from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 
 from winsms_emulator.adapters import http_parameters
 from winsms_emulator.adapters.http_parameters import Parameters
@@ -316,6 +316,8 @@ def error(exc: HTTPException) -> Response:
     status = exc.code or 500
     problem = _APP_ERRORS.get(status)
     answer = problem.answer if problem is not None else f"Error={exc.name}"
+    if status == 404 and exc.description != NotFound.description:  # no such endpoint
+        answer = f"Error=Not Found: {exc.description}"
     record = exchange.current()
     record.outcome = answer
     if status == 405:

@@ -340,6 +340,8 @@ def error(exc: HTTPException) -> Response:
         record.detail = f"{request.method} is not allowed; use POST"
     elif exc.code == 413:
         record.detail = "the request body is too large"
+    elif exc.code == 404 and found is None and exc.description:  # no such endpoint
+        return xml_error(root, f"Not Found: {exc.description}", 404)
     return xml_error(root, RequestError.NOT_VALID_XML, exc.code or 500)
 
 

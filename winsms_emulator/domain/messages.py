@@ -123,6 +123,14 @@ class Message:
             return MessageState(final.status, final.code, at)
         return MessageState(DeliveryStatus.SENT, StatusCode.ACCEPTED_FOR_DELIVERY, self.dispatch_at)
 
+    def changes(self) -> tuple[datetime, ...]:
+        """The moments at which time alone changes this message's status: its dispatch,
+        its delivery report, and the end of the 90 days its status can be read."""
+        if self.deleted_at is not None:
+            return ()
+        expiry = self.dispatch_at + STATUS_WINDOW + timedelta(microseconds=1)
+        return (self.dispatch_at, self.final_at, expiry)
+
     def timeline(self, now: datetime) -> list[TimelineEvent]:
         """Every event of this message that has happened by ``now``, oldest first."""
         events: list[TimelineEvent] = []

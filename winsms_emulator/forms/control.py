@@ -105,6 +105,7 @@ def journal_json(entry: JournalEntry) -> dict[str, Any]:
         "parameters": _first_of_each(entry.parameters),
         "shape": entry.shape or None,
         "facts": list(entry.facts),
+        "numbers": list(entry.numbers),
     }
 
 

@@ -36,9 +36,11 @@ def xml_response(root: etree._Element, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="text/xml")
 
 
-def xml_error(root_name: str, error: RequestError, status: int = 200) -> Response:
+def xml_error(root_name: str, error: RequestError | str, status: int = 200) -> Response:
+    """``<root><Error>text</Error></root>``: a documented error, or (for a path no endpoint
+    has, which no document covers) a text of the emulator's own."""
     root = etree.Element(root_name)
-    etree.SubElement(root, "Error").text = error.value
+    etree.SubElement(root, "Error").text = error if isinstance(error, str) else error.value
     return xml_response(root, status)
 
 

@@ -13,12 +13,15 @@ from typing import Any
 
 from flask import Response
 
-from winsms_emulator.journal import JournalEntry
+from winsms_emulator.journal import UNKNOWN_OPERATION, JournalEntry
 from winsms_emulator.operations import Answered, Operation
-from winsms_emulator.web.context import Lane, lane
+from winsms_emulator.web import debug_log
+from winsms_emulator.web.context import Lane, gateway, lane, request
 
-#: One line per request: method, path, status, account, duration (INFO).
+#: One line per request: method, path, status, account, duration (INFO; health and
+#: readiness probes, which come every few seconds, at DEBUG).
 ACCESS_LOG = logging.getLogger("winsms_emulator.access")
+QUIET_ENDPOINTS = frozenset({"control.health", "control.ready"})
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Exchange:
     shape: str | None = None
     results: Any = None
     injected: bool = False
+    unknown_path_api: str | None = None  # a path no endpoint has: the API it looks like
 
 
 def current() -> Exchange:
@@ -58,16 +62,18 @@ def begin(current: Lane, operation: Operation | None) -> Exchange:
     """The first step of every request: start its clock, note its operation."""
     record = Exchange(time.perf_counter(), operation)
     current.exchange = record
+    debug_log.keep_body()
     return record
 
 
 def finish(response: Response) -> Response:
-    """The last step: journal a WinSMS API request and log one line for every request."""
+    """The last step: journal a WinSMS API request (or one to a path no endpoint has),
+    wake the readers waiting for it, and log one line for every request."""
     current = lane()
     exchange: Exchange | None = current.exchange if current is not None else None
     if current is None or exchange is None:  # an answer made before the first step ran
         return response
-    request = current.request
+    req = current.request
     took = (time.perf_counter() - exchange.started) * 1000
     operation = exchange.operation
     if operation is not None:
@@ -82,8 +88,8 @@ def finish(response: Response) -> Response:
             facts = surface.facts(answered)
         entry = JournalEntry(
             at=gw.now(),
-            method=request.method,
-            path=request.path,
+            method=req.method,
+            path=req.path,
             api=operation.surface,
             operation=operation.name,
             account=exchange.account,
@@ -96,20 +102,68 @@ def finish(response: Response) -> Response:
             parameters=exchange.parameters,
             shape="" if exchange.injected else shape,
             facts=facts,
+            numbers=numbers_in(exchange.results),
         )
         gw.journal.record(entry)
         if not exchange.injected:
             gw.coverage.record(entry)
-    if ACCESS_LOG.isEnabledFor(logging.INFO):
-        ACCESS_LOG.info(
+        gw.core.signal()  # a reader may be waiting for this entry
+    elif exchange.unknown_path_api is not None:
+        _journal_unknown_path(exchange, response, took)
+    debug_log.request_done(exchange.account, exchange.results, response)
+    level = logging.DEBUG if req.endpoint in QUIET_ENDPOINTS else logging.INFO
+    if ACCESS_LOG.isEnabledFor(level):
+        ACCESS_LOG.log(
+            level,
             "%s %s %s account=%s %.1fms",
-            request.method,
-            _masked(request.full_path.rstrip("?")),
+            req.method,
+            _masked(req.full_path.rstrip("?")),
             response.status_code,
             exchange.account or "-",
             took,
         )
     return response
+
+
+def _journal_unknown_path(exchange: Exchange, response: Response, took: float) -> None:
+    """A request to a path no endpoint has is journalled too, under the API it looks like
+    (``control`` for ``/_emulator/...``, ``unknown`` for none) as operation ``unknown``."""
+    gw = gateway()
+    gw.journal.record(
+        JournalEntry(
+            at=gw.now(),
+            method=request.method,
+            path=request.path,
+            api=str(exchange.unknown_path_api),
+            operation=UNKNOWN_OPERATION,
+            account=exchange.account,
+            http_status=response.status_code,
+            outcome=exchange.outcome or _outcome_of(response.status_code),
+            detail=exchange.detail,
+            duration_ms=round(took, 3),
+        )
+    )
+    gw.core.signal()
+
+
+def numbers_in(results: Any) -> tuple[str, ...]:
+    """The mobile numbers in what a handler had the gateway do, in order, each once: every
+    result with a ``number`` (a recipient, a status, a reply), in lists and in the
+    ``recipients`` of a message's results."""
+    found: dict[str, None] = {}
+    pending = [results]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list | tuple):
+            pending.extend(reversed(item))
+            continue
+        number = getattr(item, "number", None)
+        if isinstance(number, str) and number:
+            found.setdefault(number)
+        recipients = getattr(item, "recipients", None)
+        if isinstance(recipients, tuple):
+            pending.extend(reversed(recipients))
+    return tuple(found)
 
 
 #: A ``password=`` parameter in a logged address (any case), up to the next ``&``.

@@ -25,7 +25,7 @@ from werkzeug.routing import BaseConverter, Map, Rule
 
 from winsms_emulator.errors import GatewayError
 from winsms_emulator.operations import Operation, Surface
-from winsms_emulator.web import exchange
+from winsms_emulator.web import exchange, unknown_paths
 from winsms_emulator.web.answers import control_error
 from winsms_emulator.web.context import app as current_app
 from winsms_emulator.web.context import request, state
@@ -64,6 +64,8 @@ def http_error(exc: HTTPException) -> Response:
     """An app-level error (404, 405, 413, 500) in the format of the surface it is on."""
     found = exchange.current().operation if exchange.begun() else None
     surfaces = state().surfaces
+    if isinstance(exc, NotFound) and request.url_rule is None and exchange.begun():
+        return unknown_paths.answer(surfaces.values())
     surface = surfaces[found.surface] if found is not None else _claimant(surfaces.values())
     if surface is not None:
         record = exchange.current()

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Response
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import NotFound as NoSuchPath
 
 from winsms_emulator.adapters.rest.current import Current
 from winsms_emulator.adapters.rest.dialect import Dialect, RestError, error_details
@@ -291,7 +292,10 @@ def error(exc: HTTPException) -> Response:
     record.outcome = f"{status} {message}"
     fixed = record.operation.spec.dialect if record.operation is not None else None
     record.shape = fixed or gateway().default_rest_dialect
-    return rest_error(status, message)
+    response = rest_error(status, message)
+    if status == 404 and exc.description != NoSuchPath.description:  # no such endpoint
+        response.headers[DETAIL_HEADER] = header_value(exc.description or "")
+    return response
 
 
 def rest_error(status: int, message: str) -> Response:
