@@ -231,6 +231,11 @@ class Emulator:
         """Every message the account sent, with state, timeline, parts and cost."""
         return self.control.outbox(username)
 
+    def refused(self, username: str) -> list[Json]:
+        """Every recipient the account's sends were refused for (its newest 10,000, oldest
+        first): number, text, reason (``BADDEST``, ``OPTEDOUT``...), API, request."""
+        return self.control.refused(username)
+
     def replies(self, username: str) -> list[Json]:
         return self.control.replies(username)
 

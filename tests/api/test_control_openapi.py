@@ -187,6 +187,8 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
     ("GET", "/_emulator/accounts/{username}/messages", 404): ("/accounts/nobody/messages", _NONE),
     ("GET", "/_emulator/messages/{message_id}", 200): ("/messages/1", _NONE),
     ("GET", "/_emulator/messages/{message_id}", 404): ("/messages/2", _NONE),
+    ("GET", "/_emulator/accounts/{username}/refused", 200): (f"/accounts/{USER}/refused", _NONE),
+    ("GET", "/_emulator/accounts/{username}/refused", 404): ("/accounts/nobody/refused", _NONE),
     ("GET", "/_emulator/accounts/{username}/replies", 200): (f"/accounts/{USER}/replies", _NONE),
     ("GET", "/_emulator/accounts/{username}/replies", 404): ("/accounts/nobody/replies", _NONE),
     ("GET", "/_emulator/accounts/{username}/short-code-messages", 200): (

@@ -250,6 +250,13 @@ def one_message(message_id: int) -> Response:
     return jsonify(plane().message(message_id))
 
 
+@blueprint.get("/accounts/<username>/refused")
+@answers_errors
+def account_refused(username: str) -> Response:
+    """Every recipient the account's sends were refused for, oldest first."""
+    return jsonify(refused=plane().refused(username))
+
+
 @blueprint.get("/accounts/<username>/replies")
 @answers_errors
 def account_replies(username: str) -> Response:

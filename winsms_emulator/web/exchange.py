@@ -42,6 +42,7 @@ class Exchange:
     shape: str | None = None
     results: Any = None
     injected: bool = False
+    request_id: int | None = None  # the journal entry's number, for a WinSMS API request
 
 
 def current() -> Exchange:
@@ -60,7 +61,11 @@ def begin() -> None:
         with contextlib.suppress(HTTPException, RoutingException):
             if adapter is not None:
                 endpoint = adapter.match(request.path, method=next(iter(refused.valid_methods)))[0]
-    g.winsms_exchange = Exchange(started, state().operations.get(str(endpoint)))
+    operation = state().operations.get(str(endpoint))
+    exchange = Exchange(started, operation)
+    if operation is not None:
+        exchange.request_id = gateway().journal.new_id()
+    g.winsms_exchange = exchange
 
 
 def finish(response: Response) -> Response:
@@ -96,6 +101,7 @@ def finish(response: Response) -> Response:
             parameters=exchange.parameters,
             shape="" if exchange.injected else shape,
             facts=facts,
+            id=exchange.request_id or gw.journal.new_id(),
         )
         gw.journal.record(entry)
         if not exchange.injected:
