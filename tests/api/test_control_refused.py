@@ -8,6 +8,7 @@ refused when it falls due. Answers are checked against the control plane's docum
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +211,12 @@ def test_the_python_api_reads_the_same() -> None:
         assert (found["number"], found["reason"], found["api"]) == ("123", "BADDEST", "rest")
         assert found["at"] == START
         assert found["request_id"] == emulator.journal()[-1]["id"]
+
+
+def test_the_readmes_example_prints_what_it_says(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Refused recipients.**") :]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(example, "README.md", "exec"), {})
+    promised = [line[2:] for line in example.splitlines() if line.startswith("# ")]
+    assert capsys.readouterr().out.splitlines() == promised
