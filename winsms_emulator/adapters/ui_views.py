@@ -36,6 +36,8 @@ STATUSES = ("queued", *(s.value for s in DeliveryStatus if s is not DeliveryStat
 APIS = {"xml": "XML API", "rest": "REST v1", "http": "HTTP (GET) API", "service": "Python API"}
 #: Every query parameter the account page takes.
 PARAMETERS = frozenset({"account", "view", "q", "status", "api", "reason", "violations", "page"})
+#: Taken and left alone: the admin token (the token check reads it, when there is one).
+IGNORED = frozenset({"token"})
 
 
 class Problem(Exception):
@@ -83,7 +85,7 @@ def _choice(args: Mapping[str, str], name: str, allowed: Iterable[str]) -> str:
 
 def read_query(args: Mapping[str, str]) -> Query:
     """The page's query string; 400 for a parameter or a value the page does not know."""
-    unknown = sorted(set(args) - PARAMETERS)
+    unknown = sorted(set(args) - PARAMETERS - IGNORED)
     if unknown:
         raise Problem(
             400,
