@@ -36,6 +36,7 @@ from winsms_emulator.forms.control import (
     short_code_json,
 )
 from winsms_emulator.forms.coverage import report_json
+from winsms_emulator.forms.refusals import refusal_json
 from winsms_emulator.forms.values import field, iso, mobile_number, only
 from winsms_emulator.registry import OPERATIONS, SURFACES
 from winsms_emulator.services import Gateway
@@ -177,6 +178,9 @@ class ControlPlane:
 
     def message(self, message_id: int) -> Json:
         return message_json(self.gateway.accounts.message(message_id))
+
+    def refused(self, username: str) -> list[Json]:
+        return [refusal_json(r) for r in self.gateway.accounts.refused(username)]
 
     def replies(self, username: str) -> list[Json]:
         return [reply_json(r) for r in self.gateway.accounts.replies(username)]

@@ -248,6 +248,11 @@ class Emulator(Waits):
         ``opt_out``, ``text``, ``since``, ``until``, ``limit``."""
         return self.reads.replies(username, _given(**filters))
 
+    def refused(self, username: str) -> list[Json]:
+        """Every recipient the account's sends were refused for (its newest 10,000, oldest
+        first): number, text, reason (``BADDEST``, ``OPTEDOUT``...), API, request."""
+        return self.control.refused(username)
+
     def short_code_messages(self, username: str) -> list[Json]:
         return self.control.short_code_messages(username)
 

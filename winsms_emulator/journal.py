@@ -66,6 +66,9 @@ class JournalEntry:
     shape: str = ""
     facts: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()  # the mobile numbers the request was about
+    #: the request's number (from :meth:`Journal.new_id`): messages and refused
+    #: recipients name the request that sent them by it
+    id: int = 0
 
     def bounded(self) -> JournalEntry:
         """This entry as the journal keeps it: a bounded number of bounded texts."""
@@ -113,6 +116,7 @@ class Journal:
     max_bytes: int = DEFAULT_JOURNAL_BYTES
     _entries: deque[tuple[JournalEntry, int]] = field(init=False, default_factory=deque)
     _bytes: int = field(init=False, default=0)
+    _last_id: int = field(init=False, default=0)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -124,6 +128,33 @@ class Journal:
         """The estimated size of what the journal holds now."""
         with self._lock:
             return self._bytes
+
+    def new_id(self) -> int:
+        """A number for a request about to be journalled: it grows with every request
+        and is not given twice while anything names the request (a clear keeps the
+        numbering; only a reset of the emulator, which forgets every message that named
+        a request since the start, starts it again), so a message's link to its request
+        cannot come to name another one."""
+        with self._lock:
+            self._last_id += 1
+            return self._last_id
+
+    def number_past(self, entry_id: int) -> None:
+        """Give only numbers above ``entry_id`` from now on (a restored state names
+        requests up to it, which this journal never saw)."""
+        with self._lock:
+            self._last_id = max(self._last_id, entry_id)
+
+    def renumber_after(self, entry_id: int) -> None:
+        """Give numbers from ``entry_id + 1`` on (the emulator was reset to a start whose
+        messages name requests up to ``entry_id``)."""
+        with self._lock:
+            self._last_id = entry_id
+
+    def entry(self, entry_id: int) -> JournalEntry | None:
+        """The entry numbered ``entry_id``, while the journal still holds it."""
+        with self._lock:
+            return next((e for e, _ in reversed(self._entries) if e.id == entry_id), None)
 
     def record(self, entry: JournalEntry) -> None:
         kept = entry.bounded()

@@ -20,6 +20,7 @@ from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import GatewayError, Invalid
 from winsms_emulator.faults import FaultBook
+from winsms_emulator.forms.refusals import refusal_from_state, refusal_to_state
 from winsms_emulator.forms.statefile import (
     Reader,
     account_from_state,
@@ -42,17 +43,20 @@ VERSION = 1
 _DOCUMENT = frozenset(
     {"format", "version", "clock", "accounts", "origins", "messages", "replies"}
     | {"short_code_messages", "dnc", "blacklist", "outcomes", "faults"}
-    | {"next_message_id", "next_incoming_id", "next_account_number"}
+    | {"next_message_id", "next_incoming_id", "next_account_number", "refused"}
 )
-#: Every field but these must be in a document (0.1 wrote ``origins`` only sometimes).
-_OPTIONAL = frozenset({"origins"})
+#: Every field but these must be in a document (0.1 wrote ``origins`` only sometimes;
+#: ``refused``, the refused recipients, came later).
+_OPTIONAL = frozenset({"origins", "refused"})
 _CLOCK = frozenset({"mode", "now", "start"})
 _FAULTS = frozenset({"seed", "next_id", "rules"})
 
 
 def dump(world: World, now: datetime, mode: str, start: datetime | None) -> dict[str, Any]:
     """Everything ``world`` holds, and the clock's time, mode and start (for a reader:
-    loading takes the world and ``now``), as JSON-ready data."""
+    loading takes the world and ``now``), as JSON-ready data. The request journal is not
+    saved: a message names the request that sent it by a number the journal of a
+    restored emulator does not hold (see :meth:`World.last_request_id`)."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -66,6 +70,7 @@ def dump(world: World, now: datetime, mode: str, start: datetime | None) -> dict
         "messages": [message_to_state(m) for m in world.messages.values()],
         "replies": [reply_to_state(r) for r in world.all_replies()],
         "short_code_messages": [short_code_to_state(m) for m in world.all_short_code_messages()],
+        "refused": [refusal_to_state(r) for r in world.all_refusals()],
         "dnc": sorted(world.dnc),
         "blacklist": sorted(world.blacklist),
         "outcomes": {n: outcome_to_state(n, o) for n, o in sorted(world.outcomes.items())},
@@ -145,6 +150,9 @@ def _world(r: Reader, now: datetime) -> World:
         world.add_reply(reply)
     for sc in r.each("short_code_messages", short_code_from_state):
         world.add_short_code_message(sc)
+    if "refused" in r.data:
+        for refusal in r.each("refused", refusal_from_state):
+            world.add_refusal(refusal)
     return world
 
 

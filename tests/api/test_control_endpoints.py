@@ -169,6 +169,7 @@ def test_the_outbox_shows_a_message_with_its_state_timeline_and_cost(control: Co
         "status": "SENT",
         "status_code": 105,
         "status_time": START,
+        "request_id": control.journal()[0]["id"],
         "timeline": [
             {"at": START, "event": "dispatched", "status": "SENT", "status_code": 105},
         ],

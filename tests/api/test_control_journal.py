@@ -44,6 +44,7 @@ def test_an_xml_send_is_journaled_with_its_account_and_outcome(control: Control)
     [entry] = control.journal()
     duration = entry.pop("duration_ms")
     assert entry == {
+        "id": 1,
         "at": "2025-01-01T08:00:05+02:00",
         "method": "POST",
         "path": SEND,
@@ -102,6 +103,7 @@ def test_a_rest_send_is_journaled_with_its_account_and_outcome(control: Control)
     [entry] = control.journal()
     entry.pop("duration_ms")
     assert entry == {
+        "id": 1,
         "at": START,
         "method": "POST",
         "path": "/api/rest/v1/sms/outgoing/send",

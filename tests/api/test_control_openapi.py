@@ -228,6 +228,8 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
         f"/accounts/{USER}/messages/1?wait=0&status=DELIVERED",
         _NONE,
     ),
+    ("GET", "/_emulator/accounts/{username}/refused", 200): (f"/accounts/{USER}/refused", _NONE),
+    ("GET", "/_emulator/accounts/{username}/refused", 404): ("/accounts/nobody/refused", _NONE),
     ("GET", "/_emulator/accounts/{username}/replies", 200): (f"/accounts/{USER}/replies", _NONE),
     ("GET", "/_emulator/accounts/{username}/replies", 404): ("/accounts/nobody/replies", _NONE),
     ("GET", "/_emulator/accounts/{username}/replies", 400): (

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from winsms_emulator import EmulatorConfig, Gateway, ManualClock, SystemClock, create_app
-from winsms_emulator.adapters import ui
+from winsms_emulator.adapters import ui, ui_views
 from winsms_emulator.forms.accounts import account_from_json, default_accounts
 
 PAGE = "/_emulator/ui/"
@@ -142,7 +142,7 @@ def test_replies_short_codes_opt_outs_dnc_and_blacklist_show(client: FlaskClient
     assert reply is not None and "st-returned" in reply[0] and "not returned" not in reply[0]
 
 
-def test_the_account_in_the_address_is_shown_and_an_unknown_one_falls_back(
+def test_the_account_in_the_address_is_shown_and_an_unknown_one_is_a_404(
     client: FlaskClient,
 ) -> None:
     send(client, "27825550101", "for hpotter")
@@ -150,20 +150,36 @@ def test_the_account_in_the_address_is_shown_and_an_unknown_one_falls_back(
     assert 'data-live="account" data-account="shop"' in shop
     assert "for hpotter" not in shop
     assert 'aria-current="page" data-account="shop"' in shop
-    fallback = page_text(client, f"{PAGE}?account=nobody")
-    assert 'data-live="account" data-account="hpotter"' in fallback
-    assert "for hpotter" in fallback
+    answer = client.get(f"{PAGE}?account=nobody")
+    assert answer.status_code == 404
+    nobody = answer.get_data(as_text=True)
+    assert "There is no account named &#39;nobody&#39;." in nobody
+    assert "for hpotter" not in nobody and 'data-live="account"' not in nobody
+    assert 'href="/_emulator/ui/?account=hpotter"' in nobody  # where to go instead
+    for path in (STATE, LIVE):
+        refused = client.get(path, query_string={"account": "nobody"})
+        assert refused.status_code == 404
+        assert refused.json == {"error": "There is no account named 'nobody'."}
 
 
-def test_only_the_newest_messages_are_listed_when_there_are_many(
+def test_a_page_shows_the_newest_messages_and_the_next_page_the_older_ones(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ui, "MAX_ROWS", 2)
+    monkeypatch.setattr(ui_views, "MAX_ROWS", 2)
     ids = [send(client, "27825550101", f"text {n}") for n in range(3)]
     html = page_text(client)
     assert f'data-message-id="{ids[0]}"' not in html
     assert f'data-message-id="{ids[2]}"' in html
-    assert "Showing the newest 2 of 3 messages." in html
+    assert "1–2 of 3 messages · page 1 of 2" in html
+    assert 'rel="next" href="/_emulator/ui/?account=hpotter&amp;page=2"' in html
+    older = page_text(client, f"{PAGE}?account=hpotter&page=2")
+    assert re.findall(r'data-message-id="(\d+)"', older) == [str(ids[0])]
+    assert "3–3 of 3 messages · page 2 of 2" in older
+    assert 'rel="prev"' in older and 'rel="next"' not in older
+    # a page past the last shows the last
+    assert re.findall(r'data-message-id="(\d+)"', page_text(client, f"{PAGE}?page=9")) == [
+        str(ids[0])
+    ]
 
 
 def test_the_page_works_without_accounts_and_with_a_real_clock() -> None:
@@ -282,7 +298,7 @@ def test_the_live_fragment_carries_every_panel_and_the_state_version(client: Fla
     version = re.search(r'class="live-fragment" data-version="([0-9a-f]+)"', fragment)
     assert version is not None and version[1] == state(client)["version"]
     panels = re.findall(r'data-live="([a-z]+)"', fragment)
-    assert panels == ["accounts", "lists", "account", "messages", "inbound"]
+    assert panels == ["accounts", "lists", "account", "tabs", "rows", "inbound"]
     assert re.findall(r'data-live="([a-z]+)"', page_text(client)) == panels
     assert "<html" not in fragment
 
@@ -329,11 +345,14 @@ def test_the_token_once_in_the_address_sets_a_strict_http_only_cookie(
     for part in ("HttpOnly", "SameSite=Strict", "Path=/_emulator/ui/"):
         assert part in cookie
     html = page_text(locked)  # the test client keeps the cookie
-    assert 'data-token="s3cret"' in html  # what the page's script sends the control plane
+    assert "s3cret" not in html and "data-token" not in html  # the page never holds it
     assert locked.get(STATE).status_code == 200
     assert locked.get(LIVE).status_code == 200
-    # the cookie opens the inbox only; the control plane still wants the header
+    # the cookie opens the inbox only; the control plane itself still wants the header...
     assert locked.get("/_emulator/clock").status_code == 401
+    # ...and the page's script reaches it through the inbox, which the cookie opens
+    moved = locked.post("/_emulator/ui/control/clock", json={"advance_seconds": 60})
+    assert moved.status_code == 200 and moved.json["now"] == "2025-01-01T08:01:00+02:00"
 
 
 @pytest.mark.parametrize(
@@ -347,7 +366,7 @@ def test_the_control_plane_headers_open_the_inbox_too(
 
 
 def test_without_an_admin_token_the_page_carries_none(client: FlaskClient) -> None:
-    assert 'data-token=""' in page_text(client)
+    assert "data-token" not in page_text(client)
 
 
 def test_the_account_panel_shows_the_price_table_by_prefix() -> None:

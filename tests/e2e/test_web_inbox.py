@@ -246,11 +246,27 @@ def test_with_an_admin_token_the_page_asks_for_it_and_then_works(page: Any) -> N
         [cookie] = page.context.cookies()
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         assert cookie["value"] != "s3cret"
-        # the page's own calls carry the token: the clock moves from the page
+        # the page never holds the token, yet its calls work: the clock moves from the page,
+        # a reply is injected, the account is reset, and the panels follow live
+        assert "s3cret" not in page.content() and "data-token" not in page.content()
         page.fill("#advance-seconds", "60")
         page.get_by_role("button", name="Advance clock").click()
         expect(page.locator("#clock")).to_have_text("2025-01-01 08:01:00", timeout=LIVE_MS)
         expect(page.locator("#live-indicator")).to_have_text("live")
+        requests.post(
+            f"{server.url}/api/rest/v1/sms/outgoing/send",
+            headers={"Authorization": KEY},
+            json={"message": "hi", "recipients": [{"mobileNumber": "27825550101"}]},
+            timeout=5,
+        ).raise_for_status()
+        expect(page.locator("#outbox-count")).to_have_text("1", timeout=LIVE_MS)
+        page.fill("#reply-from", "27825550101")
+        page.fill("#reply-text", "ok")
+        page.get_by_role("button", name="Inject reply").click()
+        expect(page.locator("tr[data-reply-id='1']")).to_contain_text("ok", timeout=LIVE_MS)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Reset hpotter").click()
+        expect(page.locator("#outbox-count")).to_have_text("0", timeout=LIVE_MS)
         assert page.problems == []
 
 
@@ -313,3 +329,177 @@ def test_the_coverage_page_names_what_was_never_exercised_and_its_mark_starts_af
         ).first
     ).to_have_text("HTTP 200 ×3")
     assert page.problems == []
+
+
+# -- searching, filtering, paging, the views and the detail pages --------------------------------
+
+#: Where a person can look at the last run's screenshots at a phone's width.
+NARROW_SCREENSHOT_COPY = Path("/tmp/winsms-inbox-420.png")
+NARROW_MESSAGE_SCREENSHOT_COPY = Path("/tmp/winsms-message-420.png")
+
+BAD_XML = (
+    "<WinSMS_Multi_Message><User>hpotter</User><Password>w1Zard</Password><Surplus/>"
+    "<Messages><Message><MessageText>by xml</MessageText><Numbers><Number>27825550103</Number>"
+    "</Numbers></Message></Messages></WinSMS_Multi_Message>"
+)
+
+
+def rows(page: Any, attribute: str) -> list[str]:
+    found: list[str] = page.locator(f"[{attribute}]").evaluate_all(
+        f"(els) => els.map((el) => el.getAttribute('{attribute}'))"
+    )
+    return found
+
+
+def test_the_outbox_is_searched_filtered_and_paged_and_stays_live(
+    emulator: Emulator, page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import expect
+
+    from winsms_emulator.adapters import ui_views
+
+    monkeypatch.setattr(ui_views, "MAX_ROWS", 2)
+    ids = [send(emulator, "27825550101", f"Order {n}")["apiMessageId"] for n in range(3)]
+    code = send(emulator, "27825550102", "Your code is 9911")["apiMessageId"]
+    page.goto(f"{emulator.url}/_emulator/ui/")
+    assert rows(page, "data-message-id") == [str(code), str(ids[2])]
+    expect(page.locator("#pager-where")).to_have_text("1–2 of 4 messages · page 1 of 2")
+    page.get_by_role("link", name="Older →").click()
+    expect(page.locator("#pager-where")).to_have_text("3–4 of 4 messages · page 2 of 2")
+    assert rows(page, "data-message-id") == [str(ids[1]), str(ids[0])]
+    page.get_by_role("link", name="← Newer").click()
+    expect(page.locator("#pager-where")).to_contain_text("page 1 of 2")
+
+    # search by number, then by text; the address keeps the search
+    page.fill("input[name=q]", "27825550102")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#pager-where")).to_have_text("1–1 of 1 messages found")
+    assert rows(page, "data-message-id") == [str(code)]
+    assert "q=27825550102" in page.url
+    page.fill("input[name=q]", "order 1")
+    page.get_by_role("button", name="Search").click()
+    assert rows(page, "data-message-id") == [str(ids[1])]
+
+    # a filtered view stays live: a new match shows, a message that does not match does not
+    page.get_by_role("link", name="Clear").click()
+    page.select_option("select[name=status]", "queued")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".view-rows")).to_contain_text("No message matches this search.")
+    send(emulator, "27825550103", "now")
+    later = send(emulator, "27825550101", "later", scheduledTime="202501021000")
+    expect(page.locator(f"tr[data-message-id='{later['apiMessageId']}']")).to_be_visible(
+        timeout=LIVE_MS
+    )
+    expect(page.locator("#outbox-count")).to_have_text("6")
+    assert rows(page, "data-message-id") == [str(later["apiMessageId"])]
+    page.select_option("select[name=api]", "xml")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".view-rows")).to_contain_text("No message matches this search.")
+    assert page.problems == []
+
+
+def test_refused_recipients_show_live_beside_the_outbox_and_lead_to_their_request(
+    emulator: Emulator, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{emulator.url}/_emulator/ui/?account=hpotter")
+    page.locator(".tabs a[data-view=refused]").click()
+    expect(page.locator(".view-rows")).to_contain_text("No recipient was refused.")
+    emulator.add_opt_out("hpotter", "27825550109")
+    requests.post(
+        f"{emulator.rest_url}/sms/outgoing/send",
+        headers={"Authorization": KEY},
+        json={
+            "message": "Sale <today>",
+            "recipients": [
+                {"mobileNumber": "123"},
+                {"mobileNumber": "27825550150"},  # on the DNC list
+                {"mobileNumber": "27825550109"},
+                {"mobileNumber": "27825550101"},
+            ],
+        },
+        timeout=5,
+    ).raise_for_status()
+    expect(page.locator("#refused-count")).to_have_text("3", timeout=LIVE_MS)
+    assert rows(page, "data-reason") == ["OPTEDOUT", "WASPADNC", "BADDEST"]
+    expect(page.locator("tr[data-refused-number='123']")).to_contain_text("Sale <today>")
+    page.select_option("select[name=reason]", "WASPADNC")
+    page.get_by_role("button", name="Search").click()
+    assert rows(page, "data-refused-number") == ["27825550150"]
+    page.locator("tr[data-refused-number='27825550150'] a.request-link").click()
+    expect(page.locator("h1")).to_contain_text("Request #")
+    expect(page.locator("#refused")).to_contain_text("27825550109")
+    expect(page.locator("#messages tr[data-message-id]")).to_have_count(1)
+    assert page.problems == []
+
+
+def test_a_message_page_shows_its_request_its_schema_violations_and_its_timeline(
+    emulator: Emulator, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    requests.post(f"{emulator.xml_url}/xmlsendsmsmulti.asp", data=BAD_XML, timeout=5)
+    emulator.advance_clock(5)
+    page.goto(f"{emulator.url}/_emulator/ui/")
+    page.locator(".tabs a[data-view=journal]").click()
+    expect(page.locator("#violations-count")).to_contain_text("1")
+    page.locator("input[name=violations]").check()
+    page.get_by_role("button", name="Search").click()
+    entry = page.locator("tr.has-violations")
+    expect(entry).to_have_count(1)
+    entry.locator("summary").click()
+    expect(entry).to_contain_text("Surplus")
+    page.locator(".tabs a[data-view=outbox]").click()
+    page.locator("tr[data-message-id] a.message-link").first.click()
+    expect(page.locator("h1")).to_contain_text("Message #1")
+    expect(page.locator("#timeline")).to_contain_text("delivered")
+    expect(page.locator("#request")).to_contain_text("POST /api/xmlsendsmsmulti.asp")
+    expect(page.locator("#violation-count")).to_have_text("1")
+    expect(page.locator("#request .violation-items")).to_contain_text("Surplus")
+    page.get_by_role("link", name="← hpotter's outbox").click()
+    expect(page.locator("[data-live=account] h1")).to_contain_text("hpotter")
+    assert page.problems == []
+
+
+def test_an_account_that_is_not_there_is_said_to_be_missing(emulator: Emulator, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    answer = page.goto(f"{emulator.url}/_emulator/ui/?account=nobody")
+    assert answer.status == 404
+    expect(page.locator("#problem")).to_have_text("There is no account named 'nobody'.")
+    expect(page.locator("[data-live=account]")).to_have_count(0)
+    page.get_by_role("link", name="shop").click()
+    expect(page.locator("[data-live=account] h1")).to_contain_text("shop")
+    # the browser logs the page's own 404, and nothing else
+    assert all("status of 404" in problem for problem in page.problems), page.problems
+
+
+def test_at_420_pixels_wide_nothing_scrolls_sideways(
+    emulator: Emulator, browser: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    send(emulator, "27825550101", "A long text that has to wrap on a narrow screen " * 3)
+    send(emulator, "123", "refused")
+    requests.post(f"{emulator.xml_url}/xmlsendsmsmulti.asp", data=BAD_XML, timeout=5)
+    context = browser.new_context(viewport={"width": 420, "height": 900})
+    narrow = context.new_page()
+    try:
+        for view in ("", "&view=refused", "&view=journal"):
+            narrow.goto(f"{emulator.url}/_emulator/ui/?account=hpotter{view}")
+            expect(narrow.locator("[data-live=rows]")).to_be_visible()
+            width = narrow.evaluate("document.documentElement.scrollWidth")
+            assert width <= 420, (view, width)
+            if not view:
+                shot = tmp_path / "inbox-420.png"
+                narrow.screenshot(path=str(shot), full_page=True)
+                shutil.copyfile(shot, NARROW_SCREENSHOT_COPY)
+        narrow.goto(f"{emulator.url}/_emulator/ui/messages/2")
+        expect(narrow.locator("#request")).to_be_visible()
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 420
+        shot = tmp_path / "message-420.png"
+        narrow.screenshot(path=str(shot), full_page=True)
+        shutil.copyfile(shot, NARROW_MESSAGE_SCREENSHOT_COPY)
+    finally:
+        context.close()

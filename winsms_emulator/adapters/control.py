@@ -233,6 +233,13 @@ def reset_account(username: str) -> Response:
     return jsonify(plane().reset_account(username))
 
 
+@blueprint.get("/accounts/<username>/refused")
+@answers_errors
+def account_refused(username: str) -> Response:
+    """Every recipient the account's sends were refused for, oldest first."""
+    return jsonify(refused=plane().refused(username))
+
+
 @blueprint.get("/accounts/<username>/short-code-messages")
 @answers_errors
 def account_short_code_messages(username: str) -> Response:

@@ -138,7 +138,9 @@ def send(params: Parameters, spec: HttpSpec) -> str:
     recipients = recipients_of(params.get("numbers"))
     message = OutgoingMessage(params.get("message"), recipients or None, scheduled_for=scheduled)
     try:
-        [result] = gateway().sms.send(account.username, [message], api=NAME)
+        [result] = gateway().sms.send(
+            account.username, [message], api=NAME, request_id=exchange.current().request_id
+        )
     except TooManyRecipients as exc:
         raise Refused(HttpRequestError.TOO_MANY_NUMBERS.answer, exc.message) from None
     exchange.current().results = [result]

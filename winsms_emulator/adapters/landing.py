@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request, url_for
 
-from winsms_emulator.adapters.ui import page, static_url
+from winsms_emulator.adapters.ui_render import page, static_url
 from winsms_emulator.forms.values import iso
 from winsms_emulator.readme import sections
 from winsms_emulator.registry import SURFACES

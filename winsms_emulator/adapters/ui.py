@@ -1,68 +1,54 @@
-"""The web inbox: ``/_emulator/ui/``, one page showing what every account did, live.
+"""The web inbox: ``/_emulator/ui/``, what every account did, live, as a mail catcher shows it.
 
-Server-rendered HTML (Jinja, everything escaped) and one small script that
-polls ``state.json`` and, when its ``version`` changes, fetches the changed
-panels as an HTML fragment (``live``) and swaps them in. The page's buttons
-call the control plane (``/_emulator/clock``, ``/_emulator/replies``,
-``/_emulator/accounts/<user>/reset``) with ``fetch``.
+* ``/_emulator/ui/?account=A`` an account: its outbox, refused recipients or request
+  journal (``view=``), searched (``q=``), filtered (``status=``, ``api=``, ``reason=``,
+  ``violations=1``) and paged (``page=``, 200 rows a page, newest first), beside its
+  replies, short-code messages and opt-outs; ``?account=nobody`` is a 404 that says so;
+* ``/_emulator/ui/messages/<id>`` one message: its timeline, the request that sent it
+  (the journal entry and its schema violations), the rest of that request, its replies;
+* ``/_emulator/ui/requests/<id>`` one journalled request and what it left behind.
 
-With an admin token (``EmulatorConfig(admin_token=...)``) the inbox needs it
-too: open ``/_emulator/ui/?token=TOKEN`` once; the answer sets an HttpOnly,
-SameSite=Strict cookie (a digest of the token, not the token) and redirects to
-the page without the token in its address. The page's script sends the
-token to the control plane as ``X-Emulator-Token``, read from a data attribute.
-``Authorization: Bearer`` and ``X-Emulator-Token`` are accepted here as well.
+Server-rendered HTML (:mod:`~winsms_emulator.adapters.ui_render`, everything escaped) and
+one small script that polls ``state.json`` (with the page's own query) and, when its
+``version`` changes, fetches the changed panels as an HTML fragment (``live``) and swaps
+them in. The page's buttons call the control plane through ``/_emulator/ui/control/...``,
+which the inbox's own cookie opens when an admin token is set
+(:mod:`~winsms_emulator.adapters.ui_auth`): no token is ever written into a page.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import urlencode
+from typing import Any
 
-from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_for
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from werkzeug.wrappers import Response as BaseResponse
+from flask import Blueprint, Flask, Response, current_app, jsonify, make_response, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
-from winsms_emulator.domain.accounts import Account
-from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
-from winsms_emulator.domain.results import MessageRecord
-from winsms_emulator.errors import StatusCode
-from winsms_emulator.forms.accounts import account_json
-from winsms_emulator.forms.control import message_json, reply_json, short_code_json
-from winsms_emulator.forms.values import iso
-from winsms_emulator.services import Gateway
-from winsms_emulator.version import __version__
+from winsms_emulator.adapters.ui_auth import COOKIE, require_admin_token, session_value
+from winsms_emulator.adapters.ui_render import STATIC_DIR, chrome, page, secured
+from winsms_emulator.adapters.ui_views import (
+    APIS,
+    MAX_ROWS,
+    STATUSES,
+    VIEWS,
+    Inbox,
+    Problem,
+    Query,
+    read_inbox,
+    read_message,
+    read_query,
+    read_request,
+)
+from winsms_emulator.domain.refusals import REASONS
 from winsms_emulator.web.answers import control_error
-from winsms_emulator.web.context import config, gateway
+from winsms_emulator.web.context import gateway
 
 CONTROL_PREFIX = "/_emulator"
 
-UI_DIR = Path(__file__).resolve().parent.parent / "ui"
-TEMPLATES_DIR = UI_DIR / "templates"
-STATIC_DIR = UI_DIR / "static"
-
-R = TypeVar("R", bound=BaseResponse)
-
-#: The cookie that lets a browser in after it showed the admin token once.
-COOKIE = "winsms_emulator_ui"
-#: The outbox shows at most this many messages, newest first.
-MAX_ROWS = 200
 #: How often the page asks whether anything changed (milliseconds).
 POLL_MS = 500
-#: The pages a browser opens: without the admin token they show the form that asks for it.
-PAGES = frozenset({"ui.index", "ui_coverage.page_view"})
-
-#: Defence in depth: no inline script or style runs, nothing loads from elsewhere.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
+#: The methods the page's script may use on the control plane through the inbox.
+BRIDGED = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 blueprint = Blueprint(
     "ui",
@@ -71,14 +57,7 @@ blueprint = Blueprint(
     static_folder=str(STATIC_DIR),
     static_url_path="/static",
 )
-
-_templates = Environment(
-    loader=FileSystemLoader(str(TEMPLATES_DIR)),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+blueprint.before_request(require_admin_token)
 
 
 def register(app: Flask) -> None:
@@ -86,298 +65,76 @@ def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
 
 
-# -- formatting helpers (Jinja filters) ---------------------------------------------------
-
-
-def _when(iso: str | None) -> str:
-    """``2025-01-01T08:00:02+02:00`` -> ``2025-01-01 08:00:02``."""
-    return iso[:19].replace("T", " ") if iso else "—"
-
-
-def _time_of(iso: str | None, same_day_as: str | None = None) -> str:
-    """Only the time when the date is ``same_day_as``'s, else date and time."""
-    if not iso:
-        return "—"
-    if same_day_as and iso[:10] == same_day_as[:10]:
-        return iso[11:19]
-    return _when(iso)
-
-
-def _credits(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _code_text(code: int) -> str:
-    found = StatusCode.lookup(code)
-    return found.description if found is not None else "unknown code"
-
-
-def _status_class(status: str, code: int) -> str:
-    """The CSS class of a status badge."""
-    if code == StatusCode.IN_QUEUE:
-        return "st-queued"
-    return "st-" + status.lower()
-
-
-#: What the outbox says a message was sent with ("via ..."), by the message's ``api``.
-VIA = {
-    "xml": "XML API",
-    "rest": "REST v1",
-    "http": "HTTP (GET) API",
-    "service": "Python API",
-    "optout-confirmation": "opt-out confirmation",
-}
-
-
-def _via(api: str) -> str:
-    return VIA.get(api, api)
-
-
-_templates.filters.update(
-    when=_when, time_of=_time_of, credits=_credits, code_text=_code_text, via=_via
-)
-_templates.globals.update(status_class=_status_class)
-
-
-# -- the model the page shows ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Inbox:
-    """Everything the live panels show, from one consistent reading of the gateway."""
-
-    accounts: list[dict[str, Any]]
-    selected: dict[str, Any] | None
-    messages: list[dict[str, Any]]  # newest first, at most MAX_ROWS
-    message_count: int
-    replies: list[dict[str, Any]]  # newest first
-    short_code_messages: list[dict[str, Any]]  # newest first
-    dnc: list[str]
-    blacklist: list[str]
-    clock: dict[str, Any]
-
-    @property
-    def version(self) -> str:
-        """A fingerprint of what the panels show (the clock's reading is left out: the
-        header shows it from ``state.json``, and a real clock would change it every poll)."""
-        shown = {
-            "accounts": self.accounts,
-            "selected": self.selected["username"] if self.selected else None,
-            "messages": self.messages,
-            "message_count": self.message_count,
-            "replies": self.replies,
-            "short_code_messages": self.short_code_messages,
-            "dnc": self.dnc,
-            "blacklist": self.blacklist,
-            "clock_mode": self.clock["mode"],
-        }
-        text = json.dumps(shown, sort_keys=True, default=str, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-@dataclass(frozen=True)
-class _Raw:
-    """The gateway's own copies, taken under its lock in one go (so they agree)."""
-
-    accounts: list[Account]
-    selected: Account | None
-    outbox: list[MessageRecord]
-    replies: list[Reply]
-    short_code_messages: list[ShortCodeMessage]
-    dnc: list[str]
-    blacklist: list[str]
-    now: datetime
-
-
-def _take(g: Gateway, wanted: str | None) -> _Raw:
-    accounts = g.accounts.all()
-    selected = next((a for a in accounts if a.username == wanted), None)
-    if selected is None and accounts:
-        selected = accounts[0]
-    username = selected.username if selected is not None else None
-    return _Raw(
+def _missing(problem: Problem, **context: Any) -> Response:
+    """The page that says what is not there (or what is wrong with the address)."""
+    accounts = [a.username for a in gateway().accounts.all()]
+    heading = "Not found" if problem.status == 404 else "Not an address of the inbox"
+    return page(
+        "missing.html",
+        problem.status,
+        heading=heading,
+        problem=problem.message,
         accounts=accounts,
-        selected=selected,
-        outbox=g.accounts.outbox(username) if username else [],
-        replies=g.accounts.replies(username) if username else [],
-        short_code_messages=g.accounts.short_code_messages(username) if username else [],
-        dnc=g.network.dnc(),
-        blacklist=g.network.blacklist(),
-        now=g.now(),
+        **context,
     )
 
 
-def read_inbox(wanted: str | None) -> Inbox:
-    """The inbox for account ``wanted`` (the first account when there is no such account).
-
-    Only the copying happens under the gateway's lock; the JSON forms are made after it.
-    """
-    g = gateway()
-    with g.core.lock:
-        raw = _take(g, wanted)
-    dialect = g.default_rest_dialect
-    accounts = [account_json(a, dialect) for a in raw.accounts]
-    chosen = raw.selected.username if raw.selected is not None else None
-    return Inbox(
-        accounts=accounts,
-        selected=next((a for a in accounts if a["username"] == chosen), None),
-        messages=[message_json(r) for r in reversed(raw.outbox[-MAX_ROWS:])],
-        message_count=len(raw.outbox),
-        replies=[reply_json(r) for r in reversed(raw.replies)],
-        short_code_messages=[short_code_json(m) for m in reversed(raw.short_code_messages)],
-        dnc=raw.dnc,
-        blacklist=raw.blacklist,
-        clock={"now": iso(raw.now), "mode": g.clock.mode},
-    )
+def _inbox() -> Inbox:
+    return read_inbox(gateway(), read_query(request.args))
 
 
-# -- the admin token ------------------------------------------------------------------------
-
-
-def _admin_token() -> str | None:
-    return config().admin_token
-
-
-def session_value(token: str) -> str:
-    """What the cookie holds: a digest of the admin token, never the token itself."""
-    return hmac.new(token.encode(), b"winsms-emulator-ui", hashlib.sha256).hexdigest()
-
-
-def _same(given: str, expected: str) -> bool:
-    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _header_token() -> str:
-    given = request.headers.get("X-Emulator-Token", "")
-    bearer = request.headers.get("Authorization", "")
-    if not given and bearer[:7].lower() == "bearer ":
-        given = bearer[7:].strip()
-    return given
-
-
-def _allowed(token: str) -> bool:
-    if _same(_header_token(), token):
-        return True
-    return _same(request.cookies.get(COOKIE, ""), session_value(token))
-
-
-def _secured(response: R) -> R:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
-
-
-def _html(body: str, status: int = 200) -> Response:
-    return _secured(Response(body, status=status, mimetype="text/html"))
-
-
-def _page_address(account: str | None) -> str:
-    query = urlencode({"account": account}) if account else ""
-    return url_for("ui.index") + (f"?{query}" if query else "")
-
-
-@blueprint.before_request
-def require_admin_token() -> BaseResponse | None:
-    """With an admin token, the inbox needs it (once in ``?token=``, then the cookie)."""
-    token = _admin_token()
-    if not token or request.endpoint == "ui.static":
-        return None
-    if request.endpoint == "ui.index" and "token" in request.args:
-        if not _same(request.args.get("token", ""), token):
-            return _login_page("That token is not this emulator's admin token.")
-        answer = _secured(redirect(_page_address(request.args.get("account")), code=303))
-        answer.set_cookie(
-            COOKIE,
-            session_value(token),
-            path=url_for("ui.index"),
-            httponly=True,
-            samesite="Strict",
-        )
-        return answer
-    if _allowed(token):
-        return None
-    if request.endpoint in PAGES:
-        return _login_page(None)
-    answer = _secured(control_error(401, "the web inbox needs the admin token"))
-    answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
-    return answer
-
-
-def _login_page(problem: str | None) -> Response:
-    body = _templates.get_template("token.html").render(
-        problem=problem,
-        action=url_for("ui.index"),
-        account=request.args.get("account", ""),
-        css=static_url("inbox.css"),
-        version=__version__,
-    )
-    answer = _html(body, 401)
-    answer.headers["WWW-Authenticate"] = 'Bearer realm="winsms-emulator"'
-    return answer
-
-
-# -- the routes -----------------------------------------------------------------------------
-
-
-def static_url(filename: str) -> str:
-    return url_for("ui.static", filename=filename, v=__version__)
-
-
-def page(template: str, status: int = 200, **context: Any) -> Response:
-    """One of the inbox's templates, rendered (everything escaped) and secured."""
-    return _html(_templates.get_template(template).render(**context), status)
-
-
-def _wanted() -> str | None:
-    return request.args.get("account") or None
+def _choices() -> dict[str, Any]:
+    return {"view_names": VIEWS, "statuses": STATUSES, "apis": APIS, "reasons": REASONS}
 
 
 @blueprint.get("/")
 def index() -> Response:
     """The whole page."""
-    inbox = read_inbox(_wanted())
-    body = _templates.get_template("page.html").render(
+    try:
+        inbox = _inbox()
+    except Problem as problem:
+        return _missing(problem, **chrome())
+    return page(
+        "page.html",
         inbox=inbox,
-        version=__version__,
-        page=url_for("ui.index"),
         state_url=url_for("ui.state_json"),
         live_url=url_for("ui.live"),
-        control_url=request.script_root + CONTROL_PREFIX,
-        css=static_url("inbox.css"),
-        js=static_url("inbox.js"),
-        token=_admin_token() or "",
-        coverage_url=url_for("ui_coverage.page_view"),
+        control_url=url_for("ui.index") + "control",
         poll_ms=POLL_MS,
         max_rows=MAX_ROWS,
+        **_choices(),
+        **chrome(),
     )
-    return _html(body)
 
 
 @blueprint.get("/live")
 def live() -> Response:
     """The live panels alone (an HTML fragment the page swaps in)."""
-    inbox = read_inbox(_wanted())
-    body = _templates.get_template("live.html").render(
-        inbox=inbox, page=url_for("ui.index"), max_rows=MAX_ROWS
-    )
-    return _html(body)
+    try:
+        inbox = _inbox()
+    except Problem as problem:
+        return secured(control_error(problem.status, problem.message))
+    return page("live.html", inbox=inbox, page=url_for("ui.index"), max_rows=MAX_ROWS, **_choices())
 
 
 @blueprint.get("/state.json")
 def state_json() -> Response:
     """A small answer polled twice a second: the panels' fingerprint and the clock."""
-    inbox = read_inbox(_wanted())
-    return _secured(
+    try:
+        inbox = _inbox()
+    except Problem as problem:
+        return secured(control_error(problem.status, problem.message))
+    return secured(
         jsonify(
             version=inbox.version,
             account=inbox.selected["username"] if inbox.selected else None,
             clock=inbox.clock,
             counts={
                 "accounts": len(inbox.accounts),
-                "messages": inbox.message_count,
+                "messages": inbox.counts["outbox"],
+                "refused": inbox.counts["refused"],
+                "requests": inbox.counts["journal"],
+                "shown": inbox.view.total,
                 "replies": len(inbox.replies),
                 "short_code_messages": len(inbox.short_code_messages),
                 "dnc": len(inbox.dnc),
@@ -387,4 +144,48 @@ def state_json() -> Response:
     )
 
 
-__all__ = ["Inbox", "blueprint", "read_inbox", "register", "session_value"]
+@blueprint.get("/messages/<int:message_id>")
+def message_view(message_id: int) -> Response:
+    """One message: its timeline, its request and journal entry, its replies."""
+    try:
+        detail = read_message(gateway(), message_id)
+    except Problem as problem:
+        return _missing(problem, **chrome())
+    account = detail.message["account"]
+    return page("message.html", detail=detail, query=Query(account=account), **chrome())
+
+
+@blueprint.get("/requests/<int:request_id>")
+def request_view(request_id: int) -> Response:
+    """One journalled request: what it was, its schema violations, what it left behind."""
+    try:
+        detail = read_request(gateway(), request_id)
+    except Problem as problem:
+        return _missing(problem, **chrome())
+    account = detail.request["account"]
+    return page("request.html", detail=detail, query=Query(account=account), **chrome())
+
+
+@blueprint.route("/control/<path:path>", methods=BRIDGED)
+def control_bridge(path: str) -> Any:
+    """The control plane, for the page's own script: the inbox's admin-token check (its
+    cookie) stands in for the control plane's, so the page never holds the token. Only
+    JSON bodies from the page's own origin are taken (a form elsewhere cannot post here)."""
+    if request.method != "GET" and not request.is_json:
+        return secured(control_error(415, "the inbox's control calls send JSON"))
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return secured(control_error(403, "only the inbox's own pages call the control plane"))
+    adapter = current_app.create_url_adapter(request)
+    try:
+        if adapter is None:
+            raise LookupError
+        endpoint, arguments = adapter.match(f"{CONTROL_PREFIX}/{path}", method=request.method)
+    except (HTTPException, RequestRedirect, LookupError):
+        return secured(control_error(404, f"no control-plane call {request.method} /{path}"))
+    if not str(endpoint).startswith("control."):
+        return secured(control_error(404, f"no control-plane call {request.method} /{path}"))
+    view = current_app.view_functions[endpoint]
+    return secured(make_response(current_app.ensure_sync(view)(**arguments)))
+
+
+__all__ = ["COOKIE", "MAX_ROWS", "Inbox", "blueprint", "register", "session_value"]

@@ -11,7 +11,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from winsms_emulator.adapters.ui import page, require_admin_token, static_url
+from winsms_emulator.adapters.ui_auth import require_admin_token
+from winsms_emulator.adapters.ui_render import page, static_url
 from winsms_emulator.control_plane import ControlPlane
 from winsms_emulator.errors import GatewayError
 from winsms_emulator.forms.values import iso

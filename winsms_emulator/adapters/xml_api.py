@@ -117,7 +117,9 @@ def send(root: etree._Element) -> etree._Element:
     if not messages:
         raise Rejected(RequestError.NOT_VALID_XML, "no Message in the request")
     try:
-        results = gateway().sms.send(account.username, messages, api="xml")
+        results = gateway().sms.send(
+            account.username, messages, api="xml", request_id=exchange.current().request_id
+        )
     except TooManyRecipients as exc:
         raise Rejected(RequestError.NOT_VALID_XML, exc.message) from None
     exchange.current().results = results

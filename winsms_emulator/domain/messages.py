@@ -91,6 +91,8 @@ class Message:
     deleted_at: datetime | None = None
     #: the Appendix B code a queued message was refused with at its dispatch time
     refused: StatusCode | None = None
+    #: the request journal's entry of the request that sent it (None: no API request)
+    request_id: int | None = None
 
     def copy(self) -> Message:
         """A copy a caller may keep: later changes to the message do not show in it."""

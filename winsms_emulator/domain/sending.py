@@ -12,6 +12,7 @@ from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.numbers import is_valid_recipient
+from winsms_emulator.domain.refusals import refused_at_dispatch, refused_at_send
 from winsms_emulator.domain.results import MessageResult, RecipientResult
 from winsms_emulator.domain.text import require_text
 from winsms_emulator.domain.world import World
@@ -105,9 +106,12 @@ def submit(
     messages: Sequence[OutgoingMessage],
     now: datetime,
     api: str,
+    request_id: int | None = None,
 ) -> list[MessageResult]:
     """Judge every recipient of a batch by the send rules, in document order, and store
-    a message for each accepted one (so a batch can run out of credits part-way)."""
+    a message for each accepted one (so a batch can run out of credits part-way) and a
+    :class:`~winsms_emulator.domain.refusals.Refusal` for each refused one.
+    ``request_id`` is the request journal's entry of the request that sent it."""
     total = sum(m.recipient_count() for m in messages)
     if total > MAX_RECIPIENTS_PER_REQUEST:
         raise TooManyRecipients(total)
@@ -132,6 +136,7 @@ def submit(
                     world, account, number, message.text, info, cost, now, dispatch_at, api
                 )
                 created.client_message_id = recipient.client_message_id
+                created.request_id = request_id
                 row.append(
                     RecipientResult(
                         number,
@@ -144,6 +149,18 @@ def submit(
                     )
                 )
             else:
+                world.add_refusal(
+                    refused_at_send(
+                        account.username,
+                        number,
+                        message.text,
+                        outcome,
+                        api,
+                        request_id,
+                        now,
+                        recipient.client_message_id,
+                    )
+                )
                 row.append(
                     RecipientResult(
                         number,
@@ -237,6 +254,7 @@ def dispatch_due(world: World, now: datetime) -> list[Message]:
         refusal = dispatch_refusal(world, message)
         if refusal is not None:
             message.refused = refusal
+            world.add_refusal(refused_at_dispatch(message, refusal))
             if message.cost:
                 account = world.account(message.account)
                 reason = f"refused at dispatch: {refusal.description}"

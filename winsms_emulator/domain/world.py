@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import Any
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, copy_account
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
+from winsms_emulator.domain.refusals import MAX_REFUSALS_PER_ACCOUNT, Refusal
 from winsms_emulator.domain.text import require_text, require_texts
 from winsms_emulator.errors import Conflict, Invalid, NotFound
 from winsms_emulator.faults import FaultBook
@@ -64,6 +66,8 @@ class World:
     queue: list[tuple[datetime, int]] = field(default_factory=list)
     replies: dict[str, list[Reply]] = field(default_factory=dict)  # username -> replies
     short_code_messages: dict[str, list[ShortCodeMessage]] = field(default_factory=dict)
+    #: username -> its newest refused recipients, oldest first
+    refusals: dict[str, deque[Refusal]] = field(default_factory=dict)
     dnc: set[str] = field(default_factory=set)
     blacklist: set[str] = field(default_factory=set)
     outcomes: dict[str, FinalOutcome] = field(default_factory=dict)
@@ -176,6 +180,7 @@ class World:
                 self.sent_to.pop(number, None)
         self.replies.pop(username, None)
         self.short_code_messages.pop(username, None)
+        self.refusals.pop(username, None)
         origin.ledger = [opening_entry(origin, now)]
         self.accounts[username] = origin
         self._index(origin)
@@ -259,6 +264,30 @@ class World:
             if self.messages[i].was_dispatched(now)
         )
         return max(dispatched, key=lambda m: (m.dispatch_at, m.id), default=None)
+
+    # -- refused recipients -------------------------------------------------------------------
+
+    def add_refusal(self, refusal: Refusal) -> None:
+        """Remember a refused recipient (an account keeps its newest ones only)."""
+        kept = self.refusals.get(refusal.account)
+        if kept is None:
+            self.account(refusal.account)
+            kept = self.refusals[refusal.account] = deque(maxlen=MAX_REFUSALS_PER_ACCOUNT)
+        kept.append(refusal)
+
+    def refusals_of(self, username: str) -> list[Refusal]:
+        """The account's refused recipients, oldest first."""
+        self.account(username)
+        return list(self.refusals.get(username, ()))
+
+    def all_refusals(self) -> Iterator[Refusal]:
+        return (r for kept in self.refusals.values() for r in kept)
+
+    def last_request_id(self) -> int:
+        """The highest request number a message or refused recipient names (0: none)."""
+        named = (m.request_id for m in self.messages.values())
+        refused = (r.request_id for r in self.all_refusals())
+        return max((i for i in (*named, *refused) if i is not None), default=0)
 
     # -- handsets -----------------------------------------------------------------------------
 

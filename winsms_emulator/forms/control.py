@@ -38,6 +38,7 @@ def message_json(record: MessageRecord) -> dict[str, Any]:
         "status": st.status.value,
         "status_code": int(st.code),
         "status_time": iso(st.at),
+        "request_id": m.request_id,
         "timeline": [
             {
                 "at": iso(e.at),
@@ -88,6 +89,7 @@ def outcome_json(number: str, outcome: FinalOutcome) -> dict[str, Any]:
 
 def journal_json(entry: JournalEntry) -> dict[str, Any]:
     return {
+        "id": entry.id,
         "at": iso(entry.at),
         "method": entry.method,
         "path": entry.path,

@@ -96,6 +96,7 @@ def message_to_state(m: Message) -> dict[str, Any]:
         "api": m.api,
         "deleted_at": _time(m.deleted_at),
         "refused": int(m.refused) if m.refused is not None else None,
+        "request_id": m.request_id,
     }
 
 
@@ -240,7 +241,7 @@ _LEDGER_FIELDS = frozenset({"at", "amount", "reason", "message_id"})
 _OUTCOME_FIELDS = frozenset({"status", "status_code", "after_seconds", "number"})
 _MESSAGE_FIELDS = frozenset(
     {"id", "account", "number", "text", "cost", "submitted_at", "dispatch_at", "scheduled"}
-    | {"outcome", "client_message_id", "api", "deleted_at", "refused"}
+    | {"outcome", "client_message_id", "api", "deleted_at", "refused", "request_id"}
 )
 _REPLY_FIELDS = frozenset(
     {"id", "account", "from", "message", "received_at", "sent_message_id", "opt_out"}
@@ -315,6 +316,7 @@ def message_from_state(data: Any, where: str) -> Message:
         api=r.text("api", "service"),
         deleted_at=r.time("deleted_at", None),
         refused=_refusal(r),
+        request_id=r.whole("request_id", None),
     )
 
 

@@ -15,6 +15,7 @@ from winsms_emulator.domain.accounts import (
 from winsms_emulator.domain.encoding import MAX_PARTS, analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.numbers import require_digits
+from winsms_emulator.domain.refusals import Refusal
 from winsms_emulator.domain.results import MessageRecord, Quote
 from winsms_emulator.domain.text import require_text
 from winsms_emulator.errors import Invalid, NotFound
@@ -73,6 +74,11 @@ class Accounts:
             if found is None:
                 raise NotFound(f"no message with ID {message_id}")
             return MessageRecord.of(found, now)
+
+    def refused(self, username: str) -> list[Refusal]:
+        """The account's refused recipients (its newest 10,000), oldest first."""
+        with self._core.session() as (world, _):
+            return world.refusals_of(username)
 
     def replies(self, username: str) -> list[Reply]:
         """Every reply the account received, returned or not."""

@@ -73,6 +73,8 @@ class Control:
                 world.faults.reseed(seed)
             core.world = world
             core.journal.clear()
+            # number requests as after the start: above those the start world names
+            core.journal.renumber_after(world.last_request_id())
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
             core.signal()
@@ -91,6 +93,8 @@ class Control:
         refused and changes nothing."""
         loaded = load(document)
         core = self._core
+        # the saved world names requests this journal never saw: number new ones above them
+        core.journal.number_past(loaded.world.last_request_id())
         with core.lock:
             core.world = loaded.world
             if as_start:

@@ -61,11 +61,18 @@ class WinSms:
         return account.rest_dialect or self._core.default_rest_dialect
 
     def send(
-        self, username: str, messages: Sequence[OutgoingMessage], *, api: str = "service"
+        self,
+        username: str,
+        messages: Sequence[OutgoingMessage],
+        *,
+        api: str = "service",
+        request_id: int | None = None,
     ) -> list[MessageResult]:
-        """Submit a batch; each recipient is judged by the send rules in document order."""
+        """Submit a batch; each recipient is judged by the send rules in document order.
+        ``request_id`` is the request journal's entry of the request that sent it (its
+        messages and refused recipients name it)."""
         with self._core.session() as (world, now):
-            return submit(world, world.account(username), messages, now, api)
+            return submit(world, world.account(username), messages, now, api, request_id)
 
     def status(self, username: str, message_ids: Sequence[int]) -> list[StatusResult]:
         """The status of each ID, in request order; IDs past the 1000th are SKIPPED."""

@@ -43,6 +43,7 @@ class Exchange:
     results: Any = None
     injected: bool = False
     unknown_path_api: str | None = None  # a path no endpoint has: the API it looks like
+    request_id: int | None = None  # the journal entry's number, for a WinSMS API request
 
 
 def current() -> Exchange:
@@ -61,6 +62,8 @@ def begun() -> bool:
 def begin(current: Lane, operation: Operation | None) -> Exchange:
     """The first step of every request: start its clock, note its operation."""
     record = Exchange(time.perf_counter(), operation)
+    if operation is not None:
+        record.request_id = current.state.gateway.journal.new_id()
     current.exchange = record
     debug_log.keep_body()
     return record
@@ -103,6 +106,7 @@ def finish(response: Response) -> Response:
             shape="" if exchange.injected else shape,
             facts=facts,
             numbers=numbers_in(exchange.results),
+            id=exchange.request_id or gw.journal.new_id(),
         )
         gw.journal.record(entry)
         if not exchange.injected:

@@ -33,6 +33,7 @@ from winsms_emulator.outcomes import (
     transfer_facts,
     transfers,
 )
+from winsms_emulator.web import exchange
 from winsms_emulator.web.context import gateway, request
 
 BAD_IDS = "At least one non-numeric api Id was supplied in the apiIds array."
@@ -86,7 +87,9 @@ def _paging(call: Call) -> tuple[int, int | None]:
 
 def _send(call: Call, messages: list[OutgoingMessage], nested: bool) -> list[MessageResult]:
     try:
-        call.results = gateway().sms.send(call.username, messages, api="rest")
+        call.results = gateway().sms.send(
+            call.username, messages, api="rest", request_id=exchange.current().request_id
+        )
     except TooManyRecipients as exc:
         raise RestError(422, field_error("recipients", nested), detail=exc.message) from None
     results: list[MessageResult] = call.results

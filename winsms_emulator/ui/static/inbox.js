@@ -1,8 +1,11 @@
 // The web inbox's only script: keep the page live and run its three actions.
 //
-// Every POLL_MS it asks state.json for the panels' fingerprint and the clock. When the
-// fingerprint changes it fetches the panels as HTML (rendered and escaped by the server)
-// and swaps each [data-live] element. The actions call the control plane with fetch().
+// Every POLL_MS it asks state.json (with the page's own query: account, view, search,
+// filters, page) for the panels' fingerprint and the clock. When the fingerprint changes
+// it fetches the panels as HTML (rendered and escaped by the server) and swaps each
+// [data-live] element. The actions call the control plane with fetch(), through the
+// inbox's own /_emulator/ui/control/...: the inbox's cookie opens it when the emulator
+// has an admin token, so the page never holds the token.
 "use strict";
 
 (() => {
@@ -15,13 +18,12 @@
   let timer = null;
 
   function headers(extra) {
-    const all = Object.assign({ Accept: "application/json" }, extra || {});
-    if (cfg.token) all["X-Emulator-Token"] = cfg.token;
-    return all;
+    return Object.assign({ Accept: "application/json" }, extra || {});
   }
 
-  function withAccount(url) {
-    return account ? `${url}?account=${encodeURIComponent(account)}` : url;
+  // The page's own query (account, view, search, filters, page) on a live URL.
+  function withQuery(url) {
+    return url + window.location.search;
   }
 
   function setLive(ok, why) {
@@ -43,7 +45,7 @@
   }
 
   async function swapPanels() {
-    const answer = await fetch(withAccount(cfg.liveUrl), {
+    const answer = await fetch(withQuery(cfg.liveUrl), {
       headers: headers({ Accept: "text/html" }),
       cache: "no-store",
       credentials: "same-origin",
@@ -64,7 +66,7 @@
   }
 
   async function syncOnce() {
-    const answer = await fetch(withAccount(cfg.stateUrl), {
+    const answer = await fetch(withQuery(cfg.stateUrl), {
       headers: headers(),
       cache: "no-store",
       credentials: "same-origin",
