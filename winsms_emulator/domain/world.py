@@ -21,6 +21,7 @@ from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry,
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.text import require_text, require_texts
+from winsms_emulator.domain.webhooks import WebhookBook
 from winsms_emulator.errors import Conflict, Invalid, NotFound
 from winsms_emulator.faults import FaultBook
 
@@ -43,6 +44,7 @@ UPDATABLE = frozenset(
         "rest_dialect",
         "first_name",
         "surname",
+        "webhooks",
     }
 )
 
@@ -68,6 +70,7 @@ class World:
     blacklist: set[str] = field(default_factory=set)
     outcomes: dict[str, FinalOutcome] = field(default_factory=dict)
     faults: FaultBook = field(default_factory=FaultBook)
+    webhooks: WebhookBook = field(default_factory=WebhookBook)
     next_message_id: int = 1
     next_incoming_id: int = 1
     next_account_number: int = FIRST_ACCOUNT_NUMBER
@@ -176,6 +179,7 @@ class World:
                 self.sent_to.pop(number, None)
         self.replies.pop(username, None)
         self.short_code_messages.pop(username, None)
+        self.webhooks.drop(username)
         origin.ledger = [opening_entry(origin, now)]
         self.accounts[username] = origin
         self._index(origin)
@@ -222,12 +226,14 @@ class World:
         self.next_message_id = max(self.next_message_id, message.id + 1)
         if message.scheduled and message.deleted_at is None and message.refused is None:
             heapq.heappush(self.queue, (message.dispatch_at, message.id))
+        self.webhooks.watch(message)
 
     def forget_dispatched(self, now: datetime) -> None:
         """Drop from the queue what was due by ``now`` (a restored world, whose due
         messages were dispatched before it was saved)."""
         self.queue = [(at, i) for at, i in self.queue if at > now]
         heapq.heapify(self.queue)
+        self.webhooks.forget_reports(now)
 
     def due(self, now: datetime) -> Iterator[Message]:
         """Take the queued messages due by ``now`` off the queue, in dispatch order (the

@@ -71,12 +71,14 @@ class Control:
                 world.next_message_id = first_message_id
             if seed is not None:
                 world.faults.reseed(seed)
-            core.world = world
+            core.world = world  # pending webhook notifications go with the old world
             core.journal.clear()
+            core.sinks.clear()
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
             core.signal()
             core.coverage.reset(core.now())
+            core.webhooks_needed()
 
     def export_state(self) -> dict[str, Any]:
         """Everything the emulator holds, as JSON-ready data (see :mod:`winsms_emulator.state`)."""
@@ -98,6 +100,7 @@ class Control:
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(loaded.now)
             core.signal()
+            core.webhooks_needed()
 
     # -- faults ------------------------------------------------------------------------------
 
