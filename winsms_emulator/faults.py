@@ -11,6 +11,7 @@ latency has no effect on the emulator's state.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 
 from winsms_emulator.operations import SURFACE_NAMES
@@ -123,3 +124,8 @@ class FaultBook:
 
     def clear(self) -> None:
         self.faults.clear()
+
+
+def wait_out(fault: Fault) -> None:
+    """A latency fault's delay, in real time, for the one request or attempt it hit."""
+    time.sleep(fault.seconds)

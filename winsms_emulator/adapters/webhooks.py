@@ -9,7 +9,6 @@ carry the token. Injected faults with ``match.api`` ``sink`` shape the sink's an
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
@@ -18,6 +17,7 @@ from winsms_emulator.adapters.control import answers_errors, body, require_admin
 from winsms_emulator.adapters.faults import hang_up
 from winsms_emulator.domain.sinks import MAX_BODY, check_sink_name
 from winsms_emulator.errors import GatewayError, Invalid
+from winsms_emulator.faults import wait_out
 from winsms_emulator.services.webhooks import NeedsTime
 from winsms_emulator.web.answers import control_error, json_response
 from winsms_emulator.web.context import gateway
@@ -106,7 +106,7 @@ def sink_receive(name: str) -> Response:
     if fault is not None:
         label = f"fault {fault.id}: {fault.kind}"
         if fault.kind == "latency":
-            time.sleep(fault.seconds)  # real time, for this request only
+            wait_out(fault)
         elif fault.kind == "http_error":
             answered = fault.status
         elif fault.kind == "drop_connection":

@@ -27,7 +27,7 @@ from winsms_emulator.domain.webhooks import (
     WebhookBook,
     attempt_outcome,
 )
-from winsms_emulator.faults import Fault
+from winsms_emulator.faults import Fault, wait_out
 from winsms_emulator.journal import JournalEntry
 from winsms_emulator.services.core import Core
 from winsms_emulator.version import __version__
@@ -178,7 +178,7 @@ class Deliverer:
         fault = job.fault
         url = full_url(job.notification)
         if fault is not None and fault.kind == "latency":
-            time.sleep(fault.seconds)  # real time, in the worker: a slow delivery
+            wait_out(fault)  # in the worker: a slow delivery
         if fault is not None and fault.kind == "http_error":
             return fault.status, f"injected fault {fault.id}: HTTP {fault.status}", 0.0
         started = time.perf_counter()

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from winsms_emulator.domain.notify import notify_test
 from winsms_emulator.domain.sinks import SinkRequest, check_sink_name
@@ -24,6 +25,8 @@ from winsms_emulator.services.core import Core
 from winsms_emulator.services.webhook_worker import Deliverer
 
 T = TypeVar("T")
+#: Where the built-in receiver listens; a sink's name follows.
+SINK_PATH = "/_emulator/webhook-sink"
 #: The longest a reader may ask to wait (real seconds).
 MAX_WAIT_SECONDS = 60.0
 
@@ -45,19 +48,29 @@ def check_wait(seconds: float, count: int) -> None:
         raise Invalid("count must be 1 or more")
 
 
-def needs_time(world: World, now: datetime) -> bool:
-    """Whether nothing more can be delivered until emulator time passes: no attempt is in
-    flight or due now, yet a retry or a delivery report waits in the future."""
+#: Which notifications a wait is about: (account, event, URL) -> whether it counts.
+Wanted = Callable[[str, str, str], bool]
+
+
+def needs_time(world: World, now: datetime, wanted: Wanted) -> bool:
+    """Whether none of the ``wanted`` notifications can go out until emulator time passes:
+    none is in flight or due now, yet one waits for a retry, or a delivery report for
+    one is not yet due."""
     book = world.webhooks
-    if book.in_flight is not None or book.ready(now) is not None:
-        return False
-    if book.queues:
+    later = False
+    for name, queue in book.queues.items():
+        if any(wanted(name, n.event, n.url) for n in queue):
+            if queue[0].next_at <= now:
+                return False  # its account's queue moves now
+            later = True
+    if later:
         return True
     for at, _, message_id in book.reports:
         message = world.messages.get(message_id)
-        if at > now and message is not None:
-            account = world.accounts.get(message.account)
-            if account is not None and account.webhooks.url_for(DELIVERY) is not None:
+        account = world.accounts.get(message.account) if message is not None else None
+        if at > now and account is not None:
+            url = account.webhooks.url_for(DELIVERY)
+            if url is not None and wanted(account.username, DELIVERY, url):
                 return True
     return False
 
@@ -101,7 +114,10 @@ class Webhooks:
             found = _matching(world, account, event)
             return found if len(found) >= count else None
 
-        return self._wait(enough, seconds, "webhook attempts")
+        def wanted(name: str, kind: str, url: str) -> bool:
+            return account in (None, name) and event in (None, kind)
+
+        return self._wait(enough, wanted, seconds, "webhook attempts")
 
     # -- the sink ----------------------------------------------------------------------------
 
@@ -154,10 +170,17 @@ class Webhooks:
             found = self._core.sinks.requests(name)
             return found if len(found) >= count else None
 
-        return self._wait(enough, seconds, f"requests to sink {name!r}")
+        def wanted(_: str, kind: str, url: str) -> bool:
+            return urlsplit(url).path == f"{SINK_PATH}/{name}"
+
+        return self._wait(enough, wanted, seconds, f"requests to sink {name!r}")
 
     def _wait(
-        self, check: Callable[[World, datetime], T | None], seconds: float, what: str
+        self,
+        check: Callable[[World, datetime], T | None],
+        wanted: Wanted,
+        seconds: float,
+        what: str,
     ) -> T | None:
         manual = self._core.clock.mode == "manual"
 
@@ -165,7 +188,7 @@ class Webhooks:
             found = check(world, now)
             if found is not None:
                 return (found,)
-            if manual and needs_time(world, now):
+            if manual and needs_time(world, now, wanted):
                 return (None,)  # answered at once: waiting longer changes nothing
             return None
 
