@@ -9,6 +9,9 @@ serving on a free port, reset to its start state, with a manual clock::
         my_client.send("27825550101", "Welcome!")
         assert winsms_emulator.outbox("hpotter")[0]["message"] == "Welcome!"
 
+:func:`winsms_webhook_sink` gives a test a webhook receiver of its own, inside the
+emulator: point an account's webhooks at its ``url`` and read what arrived.
+
 Override the config fixtures (``winsms_emulator_accounts``,
 ``winsms_emulator_rest_dialect``, ``winsms_emulator_strict``) in a
 ``conftest.py`` to change how the session's emulator starts, or mark one test
@@ -43,6 +46,7 @@ from winsms_emulator.tally import Tally
 
 MARKER = "winsms_emulator"
 _account_numbers = itertools.count(1)
+_sink_numbers = itertools.count(1)
 
 #: The session's emulators (one; none when no test asked for it) and the tallies each
 #: pytest-xdist worker handed the controller.
@@ -256,3 +260,36 @@ def winsms_account(winsms_emulator: Emulator) -> dict[str, Any]:
     return winsms_emulator.create_account(
         username=f"test-account-{n}", password=f"pw-{n}", api_key=f"test-key-{n}"
     )
+
+
+class WebhookSink:
+    """A webhook receiver of the test's own, inside the emulator
+    (``/_emulator/webhook-sink/<name>``): point an account's webhooks at :attr:`url`."""
+
+    def __init__(self, emulator: Emulator, name: str) -> None:
+        self.emulator = emulator
+        self.name = name
+
+    @property
+    def url(self) -> str:
+        return self.emulator.sink_url(self.name)
+
+    def requests(self) -> list[dict[str, Any]]:
+        """What arrived so far, oldest first (method, path, query, headers, body, time)."""
+        return self.emulator.sink_requests(self.name)
+
+    def wait(self, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """What arrived, once ``count`` requests have (see
+        :meth:`~winsms_emulator.Emulator.wait_for_sink`)."""
+        return self.emulator.wait_for_sink(self.name, count, timeout)
+
+    def queries(self) -> list[dict[str, str]]:
+        """Each request's query parameters: a notification's fields."""
+        return [r["query"] for r in self.requests()]
+
+
+@pytest.fixture
+def winsms_webhook_sink(winsms_emulator: Emulator) -> WebhookSink:
+    """A fresh built-in webhook receiver for this test, with ``url``, ``requests()`` and
+    ``wait(count)``."""
+    return WebhookSink(winsms_emulator, f"test-sink-{next(_sink_numbers)}")

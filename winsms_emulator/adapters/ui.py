@@ -29,6 +29,7 @@ from flask import Blueprint, Flask, Response, jsonify, redirect, request, url_fo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from werkzeug.wrappers import Response as BaseResponse
 
+from winsms_emulator.adapters.ui_webhooks import webhook_panel
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.results import MessageRecord
@@ -155,6 +156,7 @@ class Inbox:
     dnc: list[str]
     blacklist: list[str]
     clock: dict[str, Any]
+    webhooks: dict[str, Any]  # the webhooks panel (adapters/ui_webhooks.py)
 
     @property
     def version(self) -> str:
@@ -170,6 +172,7 @@ class Inbox:
             "dnc": self.dnc,
             "blacklist": self.blacklist,
             "clock_mode": self.clock["mode"],
+            "webhooks": self.webhooks,
         }
         text = json.dumps(shown, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:20]
@@ -228,6 +231,7 @@ def read_inbox(wanted: str | None) -> Inbox:
         dnc=raw.dnc,
         blacklist=raw.blacklist,
         clock={"now": iso(raw.now), "mode": g.clock.mode},
+        webhooks=webhook_panel(g, chosen),
     )
 
 
