@@ -20,6 +20,7 @@ from types import FrameType
 from winsms_emulator.app import create_app
 from winsms_emulator.clock import make_clock
 from winsms_emulator.config import EmulatorConfig
+from winsms_emulator.domain.webhooks import DeliveryPolicy
 from winsms_emulator.errors import GatewayError
 from winsms_emulator.forms.accounts import (
     AccountsFileError,
@@ -146,6 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="the most memory the request journal keeps, in bytes or with a unit "
         "(64MB, 512KB, 1GB; default 64MB)",
     )
+    serve.add_argument(
+        "--webhook-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="HTTP timeout of one webhook attempt (default 5)",
+    )
+    serve.add_argument(
+        "--webhook-attempts",
+        type=int,
+        metavar="N",
+        help="attempts a webhook notification gets before it is given up (default 5)",
+    )
     return parser
 
 
@@ -222,7 +235,17 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
     journal_bytes = (
         parse_size(journal_text, "journal max bytes") if journal_text else DEFAULT_JOURNAL_BYTES
     )
+    timeout = args.webhook_timeout
+    attempts = args.webhook_attempts
+    try:
+        policy = DeliveryPolicy(
+            timeout_seconds=timeout if timeout is not None else _env_float("WEBHOOK_TIMEOUT", 5.0),
+            max_attempts=attempts if attempts is not None else _env_int("WEBHOOK_ATTEMPTS", 5),
+        )
+    except GatewayError as exc:
+        raise UsageError(exc.message) from None
     return {
+        "webhook_policy": policy,
         "connection_limit": connection_limit,
         "idle_timeout": idle_timeout,
         "grace_period": grace,
@@ -259,6 +282,8 @@ def read_state_file(path: str) -> object:
 
 def serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    policy = settings["webhook_policy"]
+    assert isinstance(policy, DeliveryPolicy)
     accounts_file = settings["accounts"]
     try:
         accounts = load_accounts_file(str(accounts_file)) if accounts_file else default_accounts()
@@ -274,6 +299,7 @@ def serve(args: argparse.Namespace) -> int:
             make_clock(str(settings["clock"])),
             default_rest_dialect=str(settings["rest_dialect"]),
             journal_max_bytes=journal_bytes,
+            webhook_policy=policy,
         )
         if settings["state"]:
             document = read_state_file(str(settings["state"]))
