@@ -42,7 +42,7 @@ class Control:
                 moved = self._manual_clock().advance(seconds)
             except ClockError as exc:
                 raise Invalid(str(exc)) from None
-            self._core.signal()
+            self._caught_up()
             return moved
 
     def set_clock(self, moment: datetime) -> datetime:
@@ -51,8 +51,14 @@ class Control:
                 moved = self._manual_clock().set(moment)
             except ClockError as exc:
                 raise Conflict(str(exc)) from None
-            self._core.signal()
+            self._caught_up()
             return moved
+
+    def _caught_up(self) -> None:
+        """After the clock moved: dispatch what fell due and fire the webhook events that
+        did, in time order, then wake every waiter."""
+        with self._core.session():
+            pass
 
     # -- reset and saved states ----------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """The webhook worker: one background thread per gateway that fires report events as they
 fall due and delivers notifications over HTTP, never inside the request that caused them.
+It runs while notifications wait (and, with the real clock, while an account has
+webhooks), and ends when there is nothing left for it.
 
 It waits on the gateway's change signal: a clock move, a reply, a reset wake it. With
 the real clock it also wakes when the next event or retry falls due, so events are sent
@@ -27,6 +29,7 @@ from winsms_emulator.domain.webhooks import (
     WebhookBook,
     attempt_outcome,
 )
+from winsms_emulator.domain.world import World
 from winsms_emulator.faults import Fault, wait_out
 from winsms_emulator.journal import JournalEntry
 from winsms_emulator.services.core import Core
@@ -153,16 +156,19 @@ class Deliverer:
                         "webhook", urlsplit(found.url).path, found.event, found.account
                     )
                     return _Job(found, book, now, dataclasses.replace(fault) if fault else None)
-                if (
-                    not book.pending
-                    and book.in_flight is None
-                    and not any(a.webhooks.active for a in world.accounts.values())
-                ):
+                if not book.pending and book.in_flight is None and not self._watching(world):
                     self._thread = None
                     return None
                 core.changed.wait(self._sleep(book, now))
             self._thread = None
             return None
+
+    def _watching(self, world: World) -> bool:
+        """Whether the thread must stay to fire events on time: with the real clock, while
+        an account has webhooks (with a manual clock, moving it fires them)."""
+        if self.core.clock.mode != "real":
+            return False
+        return any(a.webhooks.active for a in world.accounts.values())
 
     def _sleep(self, book: WebhookBook, now: datetime) -> float | None:
         """How long to wait for a change: with a manual clock until someone moves it; with
