@@ -359,3 +359,28 @@ def test_the_sink_is_open_without_the_admin_token_but_its_requests_are_not() -> 
     )
     [got] = answer.get_json()["requests"]
     assert (got["method"], got["query"], got["body"]) == ("POST", {"a": "1"}, "payload")
+
+
+def test_a_text_to_a_short_code_is_a_reply_notification_naming_the_code(
+    emulator: Emulator, receiver: Receiver
+) -> None:
+    emulator.create_account(
+        username="shop",
+        password="pw",
+        api_key="shop-key",
+        short_codes=["31337"],
+        webhooks={"reply_url": receiver.url},
+    )
+    sent = emulator.inject_short_code_message("31337", N1, "WIN")
+    [got] = receiver.wait(1)
+    assert list(got["query"]) == names("short_code")
+    assert got["query"] == {
+        "type": "deliver",
+        "date": "20250101-080000",
+        "from": N1,
+        "to": "31337",
+        "message": "WIN",
+        "id": str(sent["id"]),
+    }
+    [attempt] = emulator.wait_for_webhook(1, account="shop", event="reply")
+    assert attempt["outcome"] == "delivered"

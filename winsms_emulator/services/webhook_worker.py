@@ -61,10 +61,9 @@ def full_url(notification: Notification) -> str:
 
 def http_get(url: str, timeout: float) -> tuple[int | None, str | None]:
     """GET ``url``: its HTTP status and an error (``None`` for a 2xx answer)."""
-    request = urllib.request.Request(
-        url, method="GET", headers={"User-Agent": f"winsms-emulator/{__version__} webhooks"}
-    )
+    headers = {"User-Agent": f"winsms-emulator/{__version__} webhooks"}
     try:
+        request = urllib.request.Request(url, method="GET", headers=headers)
         with _OPENER.open(request, timeout=timeout) as answer:
             answer.read(MAX_ANSWER)
             status = int(answer.status)
