@@ -274,3 +274,13 @@ def test_reports_of_a_restored_world_that_were_due_are_forgotten() -> None:
     step(world, T0 + timedelta(seconds=5))
     assert queued(world) == []
     assert world.account("shop").credits == Decimal("999.0")
+
+
+def test_a_test_notification_is_not_held_back_by_the_accounts_retry() -> None:
+    world = world_with("shop")
+    event = world.webhooks.add("shop", "reply", HOOK, (), T0)
+    finish(world, event, False, T0)  # its retry is due at T0 + 1
+    test = notify_test(world, "shop", "reply", T0)
+    assert world.webhooks.ready(T0) is test
+    world.reset_account("shop", T0)
+    assert not world.webhooks.pending

@@ -115,6 +115,12 @@ class Notification:
     attempts: int = 0
     test: bool = False
 
+    @property
+    def queue(self) -> tuple[str, bool]:
+        """The queue it waits in: its account's (test notifications have their own, so a
+        test goes out now even while the account's events wait for a retry)."""
+        return (self.account, self.test)
+
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
@@ -152,7 +158,7 @@ class WebhookBook:
     every attempt made."""
 
     reports: list[tuple[datetime, int, int]] = field(default_factory=list)
-    queues: dict[str, deque[Notification]] = field(default_factory=dict)
+    queues: dict[tuple[str, bool], deque[Notification]] = field(default_factory=dict)
     in_flight: Notification | None = None
     attempts: deque[Attempt] = field(default_factory=lambda: deque(maxlen=MAX_ATTEMPTS_KEPT))
     next_id: int = 1
@@ -192,7 +198,7 @@ class WebhookBook:
             self.next_id, account, event, url, parameters, at, at, test=test
         )
         self.next_id += 1
-        self.queues.setdefault(account, deque()).append(notification)
+        self.queues.setdefault(notification.queue, deque()).append(notification)
         return notification
 
     @property
@@ -222,11 +228,11 @@ class WebhookBook:
         if attempt.outcome == "retrying" and attempt.next_at is not None:
             notification.next_at = attempt.next_at
             return
-        queue = self.queues.get(notification.account)
+        queue = self.queues.get(notification.queue)
         if queue and queue[0] is notification:
             queue.popleft()
             if not queue:
-                del self.queues[notification.account]
+                del self.queues[notification.queue]
 
     def drop(self, account: str | None = None) -> None:
         """Drop pending notifications and attempts (of one account, or all)."""
@@ -235,7 +241,8 @@ class WebhookBook:
             self.attempts.clear()
             self.in_flight = None
             return
-        self.queues.pop(account, None)
+        self.queues.pop((account, False), None)
+        self.queues.pop((account, True), None)
         if self.in_flight is not None and self.in_flight.account == account:
             self.in_flight = None
         kept = [a for a in self.attempts if a.account != account]

@@ -58,8 +58,8 @@ def needs_time(world: World, now: datetime, wanted: Wanted) -> bool:
     one is not yet due."""
     book = world.webhooks
     later = False
-    for name, queue in book.queues.items():
-        if any(wanted(name, n.event, n.url) for n in queue):
+    for queue in book.queues.values():
+        if any(wanted(n.account, n.event, n.url) for n in queue):
             if queue[0].next_at <= now:
                 return False  # its account's queue moves now
             later = True
@@ -98,9 +98,9 @@ class Webhooks:
         with self._core.session() as (world, _):
             return [
                 dataclasses.replace(n)
-                for name, queue in world.webhooks.queues.items()
-                if account is None or name == account
+                for queue in world.webhooks.queues.values()
                 for n in queue
+                if account is None or n.account == account
             ]
 
     def wait_attempts(
