@@ -42,7 +42,9 @@ class Emulator:
 
     ``accounts`` are account dicts (the control plane's fields) or
     :class:`Account` objects; without them the default account loads
-    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits).
+    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits). ``webhook_policy``
+    (:class:`~winsms_emulator.DeliveryPolicy`) sets the webhook timeout, attempts and
+    backoff.
     """
 
     def __init__(
