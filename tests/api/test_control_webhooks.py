@@ -232,3 +232,27 @@ def test_the_python_api_sets_and_reads_webhooks_and_waits() -> None:
         assert [r["query"] for r in emulator.sink_requests("x")] == [{"a": "1"}]
     finally:
         emulator.gateway.close()
+
+
+def test_the_worker_thread_ends_when_nothing_is_left_and_comes_back_when_needed() -> None:
+    emulator = Emulator()
+    deliverer = emulator.gateway.webhooks.deliverer
+    try:
+        assert not deliverer.running  # no webhooks: no thread
+        emulator.set_webhooks(USER, reply_url=DEAD)
+        emulator.gateway.webhooks.receive("x", "GET", "/", [], [], "", 200, None)
+        emulator.add_fault("http_error", api="webhook", status=500)
+        emulator.send_test_webhook(USER)
+        emulator.wait_for_webhook(1)
+        assert deliverer.running  # a retry waits: it stays
+        emulator.reset()
+        thread = deliverer._thread
+        if thread is not None:
+            thread.join(10)  # nothing left after the reset: it ends on its own
+        assert not deliverer.running
+        emulator.set_webhooks(USER, reply_url=DEAD)
+        emulator.send_test_webhook(USER)
+        assert len(emulator.wait_for_webhook(1)) == 1
+    finally:
+        emulator.gateway.close()
+    assert not deliverer.running

@@ -142,6 +142,7 @@ class Deliverer:
         """Wait for the next notification due (firing report events on the way), or
         ``None`` when the thread should end."""
         core = self.core
+        quiet = True  # no change woke it: time to ask whether it is still needed
         with core.lock:
             while not self._stopping:
                 world, now = core.world, core.clock.now()
@@ -155,10 +156,14 @@ class Deliverer:
                         "webhook", urlsplit(found.url).path, found.event, found.account
                     )
                     return _Job(found, book, now, dataclasses.replace(fault) if fault else None)
-                if not book.pending and book.in_flight is None and not self._watching(world):
+                idle = not book.pending and book.in_flight is None
+                manual = core.clock.mode != "real"
+                if idle and (manual or quiet) and not self._watching(world):
                     self._thread = None
                     return None
-                core.changed.wait(self._sleep(book, now))
+                # a change wakes it early (each request's, for one): the accounts are only
+                # looked through again once it woke up on its own
+                quiet = not core.changed.wait(self._sleep(book, now))
             self._thread = None
             return None
 
