@@ -1,7 +1,8 @@
 """winsms-emulator: an offline emulator of the WinSMS SMS gateway for testing SMS clients.
 
 Public API: :class:`Emulator` (drive it from Python), :func:`create_app`,
-:class:`Gateway`, the clocks, and the outcome table of :mod:`winsms_emulator.errors`.
+:class:`Gateway`, the clocks, the outcome table of :mod:`winsms_emulator.errors`, and
+:class:`DeliveryPolicy` (how webhook notifications are delivered and retried).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from winsms_emulator.app import create_app
 from winsms_emulator.clock import Clock, ClockError, ManualClock, SystemClock
 from winsms_emulator.config import EmulatorConfig
+from winsms_emulator.domain.webhooks import DeliveryPolicy
 from winsms_emulator.emulator import Emulator
 from winsms_emulator.errors import (
     DeleteResult,
@@ -27,6 +29,7 @@ __all__ = [
     "Clock",
     "ClockError",
     "DeleteResult",
+    "DeliveryPolicy",
     "DeliveryStatus",
     "Emulator",
     "EmulatorConfig",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from winsms_emulator.adapters import landing, ui, ui_coverage
+from winsms_emulator.adapters import landing, ui, ui_coverage, webhooks
 from winsms_emulator.adapters.control import blueprint as control_blueprint
 from winsms_emulator.clock import make_clock
 from winsms_emulator.config import EmulatorConfig
@@ -65,6 +65,7 @@ def create_app(gateway: Gateway | None = None, config: EmulatorConfig | None = N
     emulator.surfaces = {s.name: s for s in SURFACES}
     emulator.operations = routing.install(app, SURFACES)
     app.register_blueprint(control_blueprint)
+    webhooks.register(app)  # webhook tests, attempts and the built-in sink
     ui.register(app)  # the web inbox at /_emulator/ui/
     ui_coverage.register(app)  # and its coverage page
     landing.register(app)  # where everything is: / and /_emulator/

@@ -15,6 +15,7 @@ from winsms_emulator.coverage import Report, report
 from winsms_emulator.domain.encoding import MAX_PARTS
 from winsms_emulator.domain.text import first_unencodable
 from winsms_emulator.errors import Invalid, NotFound
+from winsms_emulator.faults import WEBHOOK_APIS, WEBHOOK_OPERATIONS
 from winsms_emulator.forms.accounts import (
     account_fields,
     account_from_json,
@@ -110,6 +111,7 @@ class ControlPlane:
         fault = fault_from_json(body)
         wanted = fault.match
         names = sorted({op.name for op in OPERATIONS if wanted.api in (None, op.surface)})
+        names = sorted(WEBHOOK_OPERATIONS[wanted.api]) if wanted.api in WEBHOOK_APIS else names
         if wanted.operation is not None and wanted.operation not in names:
             raise Invalid(f"match.operation must be one of {', '.join(names)}")
         return fault_json(self.gateway.control.add_fault(fault))

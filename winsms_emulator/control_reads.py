@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from winsms_emulator.domain.results import MessageRecord
+from winsms_emulator.domain.webhooks import EVENTS
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import NeedsEmulatorTime, NotFound, WaitTimedOut
 from winsms_emulator.forms.control import journal_json, message_json, reply_json
@@ -44,10 +45,14 @@ from winsms_emulator.services.waiting import Condition, Waited, wait_until
 
 Json = dict[str, Any]
 T = TypeVar("T")
-#: What the journal files its entries under: the WinSMS APIs, and for a path no endpoint
-#: has, ``control`` (under ``/_emulator/``) or ``unknown``.
-JOURNAL_APIS = (*SURFACE_NAMES, "control", "unknown")
-JOURNAL_OPERATIONS = (*sorted({op.name for op in OPERATIONS}), UNKNOWN_OPERATION)
+#: What the journal files its entries under: the WinSMS APIs, the emulator's webhook
+#: attempts, and for a path no endpoint has, ``control`` (under ``/_emulator/``) or
+#: ``unknown``.
+JOURNAL_APIS = (*SURFACE_NAMES, "webhook", "control", "unknown")
+JOURNAL_OPERATIONS = (
+    *sorted({op.name for op in OPERATIONS} | set(EVENTS)),
+    UNKNOWN_OPERATION,
+)
 
 
 class Reads:

@@ -29,10 +29,12 @@ from winsms_emulator.control_plane import ControlPlane
 from winsms_emulator.control_reads import Reads
 from winsms_emulator.coverage import summary
 from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.webhooks import DeliveryPolicy
 from winsms_emulator.emulator_waits import Waits
 from winsms_emulator.forms.accounts import account_from_json, default_accounts
 from winsms_emulator.server import ServerThread
 from winsms_emulator.services import Gateway
+from winsms_emulator.webhook_plane import WebhookPlane
 
 Json = dict[str, Any]
 
@@ -42,7 +44,9 @@ class Emulator(Waits):
 
     ``accounts`` are account dicts (the control plane's fields) or
     :class:`Account` objects; without them the default account loads
-    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits).
+    (hpotter / w1Zard / hpotter-api-key, 1000.0 credits). ``webhook_policy``
+    (:class:`~winsms_emulator.DeliveryPolicy`) sets the webhook timeout, attempts and
+    backoff.
     """
 
     def __init__(
@@ -53,6 +57,7 @@ class Emulator(Waits):
         strict: bool = False,
         rest_dialect: str = "seed",
         first_message_id: int = 1,
+        webhook_policy: DeliveryPolicy | None = None,
     ) -> None:
         loaded = (
             [a if isinstance(a, Account) else account_from_json(a) for a in accounts]
@@ -66,9 +71,11 @@ class Emulator(Waits):
             the_clock,
             default_rest_dialect=rest_dialect,
             first_message_id=first_message_id,
+            webhook_policy=webhook_policy,
         )
         self.control = ControlPlane(self.gateway)
         self.reads = Reads(self.gateway)
+        self.webhook_control = WebhookPlane(self.gateway)
         self.app: Flask = create_app(self.gateway, self.config)
         self._server: ServerThread | None = None
         #: Exceptions raised while serving a request (each is also answered 500).
@@ -304,6 +311,53 @@ class Emulator(Waits):
         return self.control.inject_short_code_message(
             code, {"from": from_number, "message": message}
         )
+
+    # -- webhooks ---------------------------------------------------------------------------
+
+    def set_webhooks(
+        self,
+        username: str,
+        reply_url: str | None = None,
+        delivery_url: str | None = None,
+        enabled: bool = True,
+    ) -> Json:
+        """Set the account's webhooks (a URL left ``None`` is unset); returns the account."""
+        settings = {"reply_url": reply_url, "delivery_url": delivery_url, "enabled": enabled}
+        return self.update_account(username, webhooks=settings)
+
+    def send_test_webhook(self, username: str, event: str = "reply") -> Json:
+        """Queue a test notification of ``event`` (``reply`` or ``delivery``), due now."""
+        return self.webhook_control.send_test(username, {"event": event})
+
+    def webhook_deliveries(self, account: str | None = None, event: str | None = None) -> Json:
+        """Every webhook attempt (``deliveries``) and the notifications still ``pending``."""
+        return self.webhook_control.deliveries(account, event)
+
+    def wait_for_webhook(
+        self,
+        count: int = 1,
+        account: str | None = None,
+        event: str | None = None,
+        timeout: float = 5.0,
+    ) -> list[Json]:
+        """The attempts once there are ``count`` (of the account, of the event): raises
+        :class:`~winsms_emulator.webhook_plane.WaitTimedOut` when ``timeout`` real seconds
+        pass first, and :class:`~winsms_emulator.errors.Conflict` at once when, with the
+        manual clock, the next one waits for emulator time."""
+        found = self.webhook_control.deliveries(account, event, timeout, count)
+        return list(found["deliveries"])
+
+    def sink_url(self, name: str) -> str:
+        """The built-in webhook receiver's URL for sink ``name`` (the server must run)."""
+        return f"{self.url}/_emulator/webhook-sink/{name}"
+
+    def sink_requests(self, name: str) -> list[Json]:
+        """What sink ``name`` received, oldest first."""
+        return list(self.webhook_control.sink_requests(name)["requests"])
+
+    def wait_for_sink(self, name: str, count: int = 1, timeout: float = 5.0) -> list[Json]:
+        """The sink's requests once there are ``count`` (errors as :meth:`wait_for_webhook`)."""
+        return list(self.webhook_control.sink_requests(name, timeout, count)["requests"])
 
     def __enter__(self) -> Emulator:
         return self

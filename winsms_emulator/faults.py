@@ -11,12 +11,18 @@ latency has no effect on the emulator's state.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass, field
 
 from winsms_emulator.operations import SURFACE_NAMES
 
 FAULT_KINDS = ("latency", "http_error", "drop_connection", "malformed_body")
-APIS = SURFACE_NAMES
+#: Not WinSMS APIs: the emulator's outgoing webhook notifications and its built-in
+#: receiver. A fault reaches them only when its ``match.api`` names them.
+WEBHOOK_APIS = ("webhook", "sink")
+APIS = (*SURFACE_NAMES, *WEBHOOK_APIS)
+#: The operations of the webhook "APIs": the events, and the sink's one.
+WEBHOOK_OPERATIONS = {"webhook": ("reply", "delivery"), "sink": ("receive",)}
 #: The longest latency a fault may add, so a typo cannot hang a test run.
 MAX_LATENCY_SECONDS = 60.0
 
@@ -32,7 +38,7 @@ class FaultMatch:
 
     def matches(self, api: str, path: str, operation: str, account: str | None) -> bool:
         return (
-            (self.api is None or self.api == api)
+            (self.api == api if api in WEBHOOK_APIS else self.api in (None, api))
             and (self.path is None or self.path.lower() == path.lower())
             and (self.operation is None or self.operation == operation)
             and (self.account is None or self.account == account)
@@ -45,6 +51,8 @@ def fault_problem(fault: Fault) -> str | None:
         return f"kind must be one of {', '.join(FAULT_KINDS)}"
     if fault.match.api not in (None, *APIS):
         return f"match.api must be one of {', '.join(APIS)}"
+    if fault.kind == "malformed_body" and fault.match.api == "webhook":
+        return "malformed_body applies to answers: use it on an API or the sink"
     if fault.kind == "latency" and not 0 < fault.seconds <= MAX_LATENCY_SECONDS:
         return f"a latency fault needs seconds between 0 and {MAX_LATENCY_SECONDS}"
     if not 400 <= fault.status <= 599:
@@ -116,3 +124,8 @@ class FaultBook:
 
     def clear(self) -> None:
         self.faults.clear()
+
+
+def wait_out(fault: Fault) -> None:
+    """A latency fault's delay, in real time, for the one request or attempt it hit."""
+    time.sleep(fault.seconds)

@@ -42,16 +42,17 @@ class _BatchWriter(logging.StreamHandler):  # type: ignore[type-arg]
 
 def start_logging(level: int, stream: TextIO | None = None) -> Callable[[], None]:
     """Log at ``level`` to ``stream`` (stdout) through a queue and one writer thread.
-    Returns what stops it, having written every record logged before, and puts back
-    the handlers and level the root logger had."""
+    Returns what stops it, having written every record logged before, and puts back the
+    root logger's level. Where logging is set up already (the root logger has handlers),
+    it changes nothing, as :func:`logging.basicConfig` does."""
+    root = logging.getLogger()
+    if root.handlers:  # logging is set up already (by an embedding program): as basicConfig
+        return lambda: None
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     writer = _BatchWriter(stream or sys.stdout, records)
     writer.setFormatter(logging.Formatter(LOG_FORMAT))
     listener = QueueListener(records, writer)
-    root = logging.getLogger()
-    before = (list(root.handlers), root.level)
-    for handler in before[0]:
-        root.removeHandler(handler)
+    level_before = root.level
     handoff = _Handoff(records)
     root.addHandler(handoff)
     root.setLevel(level)
@@ -65,9 +66,7 @@ def start_logging(level: int, stream: TextIO | None = None) -> Callable[[], None
             logging.StreamHandler.flush(writer)
         finally:
             writer.release()
-        for handler in before[0]:
-            root.addHandler(handler)
-        root.setLevel(before[1])
+        root.setLevel(level_before)
 
     return stop
 

@@ -9,6 +9,9 @@ serving on a free port, reset to its start state, with a manual clock::
         my_client.send("27825550101", "Welcome!")
         assert winsms_emulator.outbox("hpotter")[0]["message"] == "Welcome!"
 
+:func:`winsms_webhook_sink` gives a test a webhook receiver of its own, inside the
+emulator: point an account's webhooks at its ``url`` and read what arrived.
+
 Override the config fixtures (``winsms_emulator_accounts``,
 ``winsms_emulator_rest_dialect``, ``winsms_emulator_strict``) in a
 ``conftest.py`` to change how the session's emulator starts, or mark one test
@@ -43,6 +46,7 @@ from winsms_emulator.tally import Tally
 
 MARKER = "winsms_emulator"
 _account_numbers = itertools.count(1)
+_sink_numbers = itertools.count(1)
 
 #: The session's emulators (one; none when no test asked for it) and the tallies each
 #: pytest-xdist worker handed the controller.
@@ -206,31 +210,67 @@ def winsms_emulator_strict() -> bool:
     return False
 
 
+class EmulatorPool:
+    """The session's emulators, one per start configuration, each started when first
+    asked for and serving until the session ends.
+
+    pytest keeps one value of a session fixture for the whole session, even where a
+    ``conftest.py`` overrides a configuration fixture it depends on; asking the pool
+    from a test-scoped fixture gives each test the emulator its own configuration
+    names, whichever directory's tests ran first.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+        self._emulators: dict[str, Emulator] = {}
+
+    def get(
+        self, accounts: list[dict[str, Any]] | None, rest_dialect: str, strict: bool
+    ) -> Emulator:
+        key = json.dumps([accounts, rest_dialect, strict], sort_keys=True, default=str)
+        found = self._emulators.get(key)
+        if found is None:
+            found = Emulator(accounts, clock="manual", strict=strict, rest_dialect=rest_dialect)
+            self._config.stash[_EMULATORS].append(found)  # its counts outlive the server
+            found.start()
+            self._emulators[key] = found
+        return found
+
+    def stop(self) -> None:
+        for emulator in self._emulators.values():
+            emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def winsms_emulator_pool(pytestconfig: pytest.Config) -> Iterator[EmulatorPool]:
+    """The session's emulators, by start configuration (one per pytest-xdist worker each)."""
+    pool = EmulatorPool(pytestconfig)
+    try:
+        yield pool
+    finally:
+        pool.stop()
+
+
 @pytest.fixture(scope="session")
 def winsms_emulator_session(
+    winsms_emulator_pool: EmulatorPool,
     winsms_emulator_accounts: list[dict[str, Any]] | None,
     winsms_emulator_rest_dialect: str,
     winsms_emulator_strict: bool,
-    pytestconfig: pytest.Config,
-) -> Iterator[Emulator]:
+) -> Emulator:
     """The session's emulator, serving on a free port (one per pytest-xdist worker)."""
-    emulator = Emulator(
-        winsms_emulator_accounts,
-        clock="manual",
-        strict=winsms_emulator_strict,
-        rest_dialect=winsms_emulator_rest_dialect,
+    return winsms_emulator_pool.get(
+        winsms_emulator_accounts, winsms_emulator_rest_dialect, winsms_emulator_strict
     )
-    pytestconfig.stash[_EMULATORS].append(emulator)  # its counts outlive the server
-    emulator.start()
-    try:
-        yield emulator
-    finally:
-        emulator.stop()
 
 
 @pytest.fixture
 def winsms_emulator(
-    winsms_emulator_session: Emulator, request: pytest.FixtureRequest
+    winsms_emulator_pool: EmulatorPool,
+    winsms_emulator_accounts: list[dict[str, Any]] | None,
+    winsms_emulator_rest_dialect: str,
+    winsms_emulator_strict: bool,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Emulator]:
     """A live emulator reset to its start state for this test.
 
@@ -238,7 +278,9 @@ def winsms_emulator(
     :class:`~winsms_emulator.Emulator`. An exception raised inside the
     emulator while serving this test is raised again in the test.
     """
-    emulator = winsms_emulator_session
+    emulator = winsms_emulator_pool.get(
+        winsms_emulator_accounts, winsms_emulator_rest_dialect, winsms_emulator_strict
+    )
     emulator.reset()
     emulator.errors.clear()
     marker = request.node.get_closest_marker(MARKER)
@@ -264,3 +306,36 @@ def winsms_account(winsms_emulator: Emulator) -> dict[str, Any]:
     return winsms_emulator.create_account(
         username=f"test-account-{n}", password=f"pw-{n}", api_key=f"test-key-{n}"
     )
+
+
+class WebhookSink:
+    """A webhook receiver of the test's own, inside the emulator
+    (``/_emulator/webhook-sink/<name>``): point an account's webhooks at :attr:`url`."""
+
+    def __init__(self, emulator: Emulator, name: str) -> None:
+        self.emulator = emulator
+        self.name = name
+
+    @property
+    def url(self) -> str:
+        return self.emulator.sink_url(self.name)
+
+    def requests(self) -> list[dict[str, Any]]:
+        """What arrived so far, oldest first (method, path, query, headers, body, time)."""
+        return self.emulator.sink_requests(self.name)
+
+    def wait(self, count: int = 1, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """What arrived, once ``count`` requests have (see
+        :meth:`~winsms_emulator.Emulator.wait_for_sink`)."""
+        return self.emulator.wait_for_sink(self.name, count, timeout)
+
+    def queries(self) -> list[dict[str, str]]:
+        """Each request's query parameters: a notification's fields."""
+        return [r["query"] for r in self.requests()]
+
+
+@pytest.fixture
+def winsms_webhook_sink(winsms_emulator: Emulator) -> WebhookSink:
+    """A fresh built-in webhook receiver for this test, with ``url``, ``requests()`` and
+    ``wait(count)``."""
+    return WebhookSink(winsms_emulator, f"test-sink-{next(_sink_numbers)}")

@@ -13,7 +13,13 @@ DEEP = {
     "objects": b'{"a":' * 100_000,
     "closed arrays": b"[" * 50_000 + b"]" * 50_000,
 }
-SAMPLE = {"username": USER, "code": "40001", "number": "27825550101", "message_id": "1"}
+SAMPLE = {
+    "username": USER,
+    "code": "40001",
+    "number": "27825550101",
+    "message_id": "1",
+    "name": "sink",
+}
 
 WRITES = [(m, t) for m, t in OPERATIONS if m in ("POST", "PUT", "PATCH")]
 

@@ -66,6 +66,7 @@ def test_a_new_account_gets_every_default_and_the_next_account_number(control: C
         "first_name": "",
         "surname": "",
         "opt_outs": [],
+        "webhooks": {"reply_url": None, "delivery_url": None, "enabled": True},
     }
     assert control.account("shop") == created
 
@@ -87,6 +88,11 @@ def test_a_new_account_keeps_every_field_it_is_given(control: Control) -> None:
         "account_number": 777,
         "first_name": "Harry",
         "surname": "Potter",
+        "webhooks": {
+            "reply_url": "https://hooks.example/replies?shop=1",
+            "delivery_url": "http://127.0.0.1:8001/reports",
+            "enabled": False,
+        },
     }
     created = control.post("/accounts", fields)
     assert created == {

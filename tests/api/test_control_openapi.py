@@ -21,6 +21,7 @@ from control_helpers import (
     N1,
     N2,
     N3,
+    N4,
     OPERATIONS,
     PREFIX,
     USER,
@@ -65,7 +66,7 @@ def _routes() -> set[tuple[str, str]]:
     found = set()
     for rule in app.url_map.iter_rules():
         # the control plane's own routes (the browser UI under /_emulator/ui is not JSON)
-        if not rule.endpoint.startswith("control."):
+        if not rule.endpoint.startswith(("control.", "control_webhooks.")):
             continue
         template = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         for method in rule.methods or ():
@@ -119,9 +120,15 @@ def test_the_served_document_is_the_file() -> None:
 # -- every documented status can be produced ------------------------------------------------------
 
 
+#: Nothing listens there: attempts to it fail at once (and are retried later).
+SHOP_SINK = "http://127.0.0.1:9/_emulator/webhook-sink/shop"
+
+
 def _world(control: Control) -> None:
-    control.add_account("shop", short_codes=["42001"])
+    hooks = {"reply_url": SHOP_SINK, "delivery_url": SHOP_SINK}
+    control.add_account("shop", short_codes=["42001"], webhooks=hooks)
     control.xml_send("hi", N1)
+    control.xml_send("later", N4, user="shop", password="pw", scheduled="203001010800")
     control.post("/dnc", {"number": N2})
     control.post("/blacklist", {"number": N2})
     control.post("/outcomes", {"number": N2, "status": "SENT", "status_code": 106})
@@ -199,7 +206,7 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
     ),
     ("GET", "/_emulator/messages/{message_id}", 200): ("/messages/1", _NONE),
     ("GET", "/_emulator/messages/{message_id}", 400): ("/messages/1?wait=soon", _NONE),
-    ("GET", "/_emulator/messages/{message_id}", 404): ("/messages/2", _NONE),
+    ("GET", "/_emulator/messages/{message_id}", 404): ("/messages/3", _NONE),
     ("GET", "/_emulator/messages/{message_id}", 408): (
         "/messages/1?wait=0&status=SENDINGFAILED",
         _NONE,
@@ -324,6 +331,56 @@ CASES: dict[tuple[str, str, int], tuple[str, Any]] = {
     ("GET", "/_emulator/coverage", 400): ("/coverage?since=yesterday", _NONE),
     ("GET", "/_emulator/coverage", 404): ("/coverage?account=nobody", _NONE),
     ("POST", "/_emulator/coverage/mark", 200): ("/coverage/mark", _NONE),
+    ("POST", "/_emulator/accounts/{username}/webhooks/test", 202): (
+        "/accounts/shop/webhooks/test",
+        {"event": "reply"},
+    ),
+    ("POST", "/_emulator/accounts/{username}/webhooks/test", 400): (
+        "/accounts/shop/webhooks/test",
+        {"event": "status"},
+    ),
+    ("POST", "/_emulator/accounts/{username}/webhooks/test", 404): (
+        "/accounts/nobody/webhooks/test",
+        {"event": "reply"},
+    ),
+    ("POST", "/_emulator/accounts/{username}/webhooks/test", 409): (
+        f"/accounts/{USER}/webhooks/test",
+        {"event": "delivery"},
+    ),
+    ("POST", "/_emulator/accounts/{username}/webhooks/test", 413): (
+        "/accounts/shop/webhooks/test",
+        _BIG,
+    ),
+    ("GET", "/_emulator/webhooks/deliveries", 200): (
+        "/webhooks/deliveries?account=shop&event=reply",
+        _NONE,
+    ),
+    ("GET", "/_emulator/webhooks/deliveries", 400): ("/webhooks/deliveries?event=status", _NONE),
+    ("GET", "/_emulator/webhooks/deliveries", 408): (
+        f"/webhooks/deliveries?account={USER}&wait=0&count=1",
+        _NONE,
+    ),
+    ("GET", "/_emulator/webhooks/deliveries", 409): (
+        "/webhooks/deliveries?account=shop&event=delivery&wait=5",
+        _NONE,
+    ),
+    ("GET", "/_emulator/webhook-sink/{name}", 200): ("/webhook-sink/shop?type=deliver", _NONE),
+    ("GET", "/_emulator/webhook-sink/{name}", 400): ("/webhook-sink/a%20b", _NONE),
+    ("POST", "/_emulator/webhook-sink/{name}", 200): ("/webhook-sink/shop", {"any": "thing"}),
+    ("POST", "/_emulator/webhook-sink/{name}", 400): ("/webhook-sink/a%20b", {}),
+    ("GET", "/_emulator/webhook-sink/{name}/requests", 200): ("/webhook-sink/shop/requests", _NONE),
+    ("GET", "/_emulator/webhook-sink/{name}/requests", 400): (
+        "/webhook-sink/shop/requests?count=2",
+        _NONE,
+    ),
+    ("GET", "/_emulator/webhook-sink/{name}/requests", 408): (
+        "/webhook-sink/other/requests?wait=0",
+        _NONE,
+    ),
+    ("GET", "/_emulator/webhook-sink/{name}/requests", 409): (
+        "/webhook-sink/shop/requests?wait=5&count=1",
+        _NONE,
+    ),
 }
 
 
@@ -359,10 +416,22 @@ def test_every_documented_status_has_a_case_here() -> None:
 
 def test_only_health_and_ready_are_open_without_the_admin_token() -> None:
     open_ones = set(OPERATIONS) - {(m, t) for m, t, _ in TOKEN_CASES}
-    assert open_ones == {("GET", "/_emulator/health"), ("GET", "/_emulator/ready")}
+    assert open_ones == {
+        ("GET", "/_emulator/health"),
+        ("GET", "/_emulator/ready"),
+        # webhook senders do not carry the admin token
+        ("GET", "/_emulator/webhook-sink/{name}"),
+        ("POST", "/_emulator/webhook-sink/{name}"),
+    }
 
 
-_EXAMPLE_PARAMETERS = {"username": USER, "number": N1, "code": "42001", "message_id": "1"}
+_EXAMPLE_PARAMETERS = {
+    "username": USER,
+    "number": N1,
+    "code": "42001",
+    "message_id": "1",
+    "name": "sink",
+}
 
 
 @pytest.mark.parametrize(

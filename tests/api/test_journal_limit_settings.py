@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from winsms_emulator import EmulatorConfig, Gateway, create_app
-from winsms_emulator.cli import UsageError, build_parser, parse_size
-from winsms_emulator.cli import _settings as settings_of
+from winsms_emulator.cli import build_parser
+from winsms_emulator.cli_settings import UsageError, parse_size
+from winsms_emulator.cli_settings import _settings as settings_of
 from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES
 from winsms_emulator.web.context import EXTENSION
 

@@ -298,7 +298,7 @@ def test_the_live_fragment_carries_every_panel_and_the_state_version(client: Fla
     version = re.search(r'class="live-fragment" data-version="([0-9a-f]+)"', fragment)
     assert version is not None and version[1] == state(client)["version"]
     panels = re.findall(r'data-live="([a-z]+)"', fragment)
-    assert panels == ["accounts", "lists", "account", "tabs", "rows", "inbound"]
+    assert panels == ["accounts", "lists", "account", "tabs", "rows", "inbound", "webhooks"]
     assert re.findall(r'data-live="([a-z]+)"', page_text(client)) == panels
     assert "<html" not in fragment
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from winsms_emulator import EmulatorConfig, Gateway, ManualClock, create_app
+from winsms_emulator import Emulator, EmulatorConfig, Gateway, ManualClock, create_app
 from winsms_emulator.adapters import ui
 from winsms_emulator.adapters.ui_render import templates
 from winsms_emulator.adapters.ui_views import MessageDetail, Query
@@ -137,7 +137,7 @@ def test_a_message_page_shows_its_request_journal_entry_siblings_and_replies(
     assert 'id="violation-count">0<' in page
     assert 'data-refused-number="123"' in page  # the rest of its request
     assert "dispatched" in page and "delivered" in page  # its timeline
-    assert 'id="webhook-attempts"' not in page  # the emulator records no notifications
+    assert "No notification was sent for this message." in page  # no webhook URL is set
     replied = busy.get(f"{PAGE}messages/2").get_data(as_text=True)
     assert 'data-reply-id="1"' in replied and "thanks" in replied
     xml = busy.get(f"{PAGE}messages/3").get_data(as_text=True)
@@ -228,3 +228,19 @@ def test_with_an_admin_token_only_the_cookie_or_the_token_opens_the_control_call
     client.get(PAGE, query_string={"token": "s3cret"})  # sets the cookie
     assert client.post(f"{PAGE}control/clock", json={"advance_seconds": 2}).status_code == 200
     assert "s3cret" not in html(client)
+
+
+def test_the_message_page_lists_the_delivery_reports_sent_for_it_and_no_other() -> None:
+    emulator = Emulator()
+    emulator.set_webhooks("hpotter", delivery_url="http://127.0.0.1:9/dlr")  # refused
+    client = emulator.client()
+    for number in ("27825550101", "27825550102"):
+        body = {"message": "Hi", "recipients": [{"mobileNumber": number}]}
+        client.post("/api/rest/v1/sms/outgoing/send", json=body, headers=KEY)
+    emulator.advance_clock(60)  # both delivered; the first report is tried (and refused)
+    emulator.wait_for_webhook(count=1, account="hpotter", event="delivery")
+    page = client.get(f"{PAGE}messages/1").get_data(as_text=True)
+    listed = re.findall(r"/dlr\?[^\s<\"]*", page)
+    assert listed and all("messageid=1" in url for url in listed)
+    other = client.get(f"{PAGE}messages/2").get_data(as_text=True)  # its report waits
+    assert "No notification was sent for this message." in other

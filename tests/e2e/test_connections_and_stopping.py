@@ -19,8 +19,9 @@ import pytest
 import requests
 
 from winsms_emulator import Emulator
-from winsms_emulator.cli import UsageError, build_parser
-from winsms_emulator.cli import _settings as settings_of
+from winsms_emulator.cli import build_parser
+from winsms_emulator.cli_settings import UsageError
+from winsms_emulator.cli_settings import _settings as settings_of
 from winsms_emulator.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_GRACE_PERIOD,

@@ -160,3 +160,33 @@ def test_no_credits(winsms_emulator):
             "({'credits': 0})*"
         ]
     )
+
+
+def test_a_directory_that_overrides_the_configuration_gets_its_own_emulator(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest keeps one value of a session fixture per session, even where a conftest
+    overrides what it depends on: the tests of a directory that asks for the current REST
+    shape get it although another directory's tests started the default emulator first."""
+    pytester.makepyfile(
+        test_a_default="""
+def test_seed(winsms_emulator):
+    assert winsms_emulator.gateway.default_rest_dialect == "seed"
+"""
+    )
+    current = pytester.mkpydir("test_b_current")
+    (current / "conftest.py").write_text(
+        "import pytest\n\n"
+        "@pytest.fixture(scope='session')\n"
+        "def winsms_emulator_rest_dialect():\n"
+        "    return 'current'\n"
+    )
+    (current / "test_current.py").write_text(
+        "def test_current(winsms_emulator):\n"
+        "    assert winsms_emulator.gateway.default_rest_dialect == 'current'\n"
+        "\n"
+        "def test_the_session_fixture_agrees(winsms_emulator_session, winsms_emulator):\n"
+        "    assert winsms_emulator_session is winsms_emulator\n"
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)

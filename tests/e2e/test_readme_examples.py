@@ -1,7 +1,7 @@
 """Every example in the README runs as written.
 
 Each ``python`` block runs: a block that defines ``test_...`` functions has each called
-with the live ``winsms_emulator`` fixture (a real server on a socket), any other runs as
+with the fixtures it names (``winsms_emulator``: a real server on a socket), any other runs as
 a script (the Python API's starts its own server). Each control-plane address a ``sh``
 block asks with curl is accepted by the emulator (no 400 or 404 for a parameter the
 README names); its waits are shortened to 0 s so that a wait that cannot hold answers
@@ -10,6 +10,7 @@ at once.
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,14 @@ def test_the_readme_has_python_examples_and_curl_examples() -> None:
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=[_first_line(b) for b in PYTHON_BLOCKS])
-def test_every_python_example_runs_as_written(block: str, winsms_emulator: Emulator) -> None:
+def test_every_python_example_runs_as_written(block: str, request: pytest.FixtureRequest) -> None:
     namespace: dict[str, Any] = {"__name__": "readme_example"}
     exec(compile(block, "README.md", "exec"), namespace)
     for name, test in namespace.items():
         if name.startswith("test_") and callable(test):
-            test(winsms_emulator)
+            # each argument is the fixture of its name, as pytest would give it
+            wanted = inspect.signature(test).parameters
+            test(**{argument: request.getfixturevalue(argument) for argument in wanted})
 
 
 @pytest.mark.parametrize("address", CURLED)

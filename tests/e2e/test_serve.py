@@ -131,3 +131,25 @@ def test_a_bad_environment_value_is_refused_with_exit_code_2(
     monkeypatch.setenv("WINSMS_EMULATOR_STRICT", "perhaps")
     assert main(["serve", "--port", "0"]) == 2
     assert "WINSMS_EMULATOR_STRICT" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "says"),
+    [
+        (["--webhook-attempts", "0"], {}, "webhook attempts must be between 1 and 100"),
+        (["--webhook-timeout", "0"], {}, "the webhook timeout must be more than 0"),
+        ([], {"WINSMS_EMULATOR_WEBHOOK_TIMEOUT": "soon"}, "WINSMS_EMULATOR_WEBHOOK_TIMEOUT"),
+    ],
+)
+def test_bad_webhook_settings_are_refused_with_exit_code_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    env: dict[str, str],
+    says: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["serve", "--port", "0", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and says in err

@@ -206,6 +206,7 @@ PARAMETERS = {
     "code": st.sampled_from(["31337", "1", "%00"]),
     "number": st.sampled_from(["27825550101", "0", "x"]),
     "message_id": st.sampled_from(["1", "4", "999"]),
+    "name": st.sampled_from(["sink", "a%20b"]),
 }
 CONTROL_OPERATIONS = [
     (method.upper(), template)

@@ -36,3 +36,27 @@ def test_the_readmes_layout_names_every_module_of_the_package() -> None:
         assert f" {module.name} " in layout or f" {module.name}\n" in layout, module
         for folder in module.relative_to(package).parts[:-1]:
             assert f" {folder}/" in layout, folder
+
+
+def test_the_readmes_webhook_table_is_the_codes() -> None:
+    from winsms_emulator.domain.webhook_fields import FIELDS, PUBLIC
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Webhooks", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([^|]+) \| `([a-z]+)` \| ([^|]+) \| ([^|]+) \|$", section, re.M)
+    kinds = {
+        "Reply Notification": "reply",
+        "Reply Notification (short/long code)": "short_code",
+        "Delivery Report": "delivery",
+    }
+    found = [
+        (kinds[kind], name, "public" if source == "WinSMS Webhooks page" else "emulator", meaning)
+        for kind, name, source, meaning in rows
+    ]
+    expected = [
+        (f.kind, f.name, "public" if f.source == PUBLIC else "emulator", f.meaning) for f in FIELDS
+    ]
+    assert found == expected
+    # the public page gives type=deliver, date and from of a Reply Notification only
+    public = {(f.kind, f.name) for f in FIELDS if f.source == PUBLIC}
+    assert public == {(k, n) for k in ("reply", "short_code") for n in ("type", "date", "from")}

@@ -47,7 +47,7 @@ def _fault_response(fault: Fault, surface: Surface) -> Response:
     if fault.kind == "malformed_body":
         body, mimetype = surface.truncated
         return Response(body, status=200, mimetype=mimetype)
-    return _hang_up()
+    return hang_up()
 
 
 def _client_socket() -> socket.socket | None:
@@ -61,7 +61,7 @@ def _client_socket() -> socket.socket | None:
     return raw if isinstance(raw, socket.socket) else None
 
 
-def _hang_up() -> Response:
+def hang_up() -> Response:
     """Close the connection without an answer (or, failing that, in the middle of one)."""
     raw = _client_socket()
     if raw is not None:

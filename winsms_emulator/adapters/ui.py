@@ -166,6 +166,10 @@ def request_view(request_id: int) -> Response:
     return page("request.html", detail=detail, query=Query(account=account), **chrome())
 
 
+#: The blueprints of the control plane (its webhook calls have one of their own).
+CONTROL_BLUEPRINTS = ("control", "control_webhooks")
+
+
 @blueprint.route("/control/<path:path>", methods=BRIDGED)
 def control_bridge(path: str) -> Any:
     """The control plane, for the page's own script: the inbox's admin-token check (its
@@ -182,7 +186,7 @@ def control_bridge(path: str) -> Any:
         endpoint, arguments = adapter.match(f"{CONTROL_PREFIX}/{path}", method=request.method)
     except (HTTPException, RequestRedirect, LookupError):
         return secured(control_error(404, f"no control-plane call {request.method} /{path}"))
-    if not str(endpoint).startswith("control."):
+    if str(endpoint).split(".", 1)[0] not in CONTROL_BLUEPRINTS:
         return secured(control_error(404, f"no control-plane call {request.method} /{path}"))
     view = current_app.view_functions[endpoint]
     return secured(make_response(current_app.ensure_sync(view)(**arguments)))

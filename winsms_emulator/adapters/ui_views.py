@@ -13,14 +13,18 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
+from winsms_emulator.adapters.ui_webhooks import webhook_panel
 from winsms_emulator.domain.refusals import REASONS
 from winsms_emulator.domain.results import MessageRecord
+from winsms_emulator.domain.webhooks import Attempt
 from winsms_emulator.errors import DeliveryStatus, GatewayError, StatusCode
 from winsms_emulator.forms.accounts import account_json
 from winsms_emulator.forms.control import journal_json, message_json, reply_json, short_code_json
 from winsms_emulator.forms.refusals import refusal_json
 from winsms_emulator.forms.values import iso
+from winsms_emulator.forms.webhooks import attempt_json
 from winsms_emulator.services import Gateway
 
 T = TypeVar("T")
@@ -160,6 +164,7 @@ class Inbox:
     blacklist: list[str]
     clock: Json
     recipients: list[str] = field(default_factory=list)  # numbers the account texted
+    webhooks: Json = field(default_factory=dict)  # the webhooks panel (ui_webhooks.py)
 
     @property
     def version(self) -> str:
@@ -177,6 +182,7 @@ class Inbox:
             "dnc": self.dnc,
             "blacklist": self.blacklist,
             "clock_mode": self.clock["mode"],
+            "webhooks": self.webhooks,
         }
         text = json.dumps(shown, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:20]
@@ -245,6 +251,7 @@ def read_inbox(g: Gateway, query: Query) -> Inbox:
         blacklist=blacklist,
         clock={"now": iso(now), "mode": g.clock.mode},
         recipients=sorted({r.message.number for r in outbox[-MAX_ROWS:]}),
+        webhooks=webhook_panel(g, name),
     )
 
 
@@ -310,7 +317,15 @@ def read_message(g: Gateway, message_id: int) -> MessageDetail:
         refused=[refusal_json(r) for r in refused],
         replies=[reply_json(r) for r in replies],
         clock={"now": iso(g.now()), "mode": g.clock.mode},
+        webhook_attempts=[
+            attempt_json(a) for a in g.webhooks.attempts(m.account, "delivery") if _about(a, m.id)
+        ],
     )
+
+
+def _about(attempt: Attempt, message_id: int) -> bool:
+    """Whether a delivery report's attempt reported on message ``message_id``."""
+    return parse_qs(urlsplit(attempt.url).query).get("messageid") == [str(message_id)]
 
 
 def read_request(g: Gateway, request_id: int) -> RequestDetail:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from winsms_emulator.domain.webhooks import WebhookSettings
+
 DEFAULT_CREDITS = Decimal("1000.0")
 DEFAULT_PRICE_PER_PART = Decimal("1.0")
 DEFAULT_DELIVERY_DELAY_SECONDS = 2.0
@@ -63,6 +65,8 @@ class Account:
     #: price per part by calling-code prefix (digits); the longest matching prefix wins,
     #: and a number no prefix matches costs ``price_per_part`` (the table's ``""`` entry)
     prices: dict[str, Decimal] = field(default_factory=dict)
+    #: where replies and delivery reports are pushed (none by default)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     opt_outs: dict[str, OptOut] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
 

@@ -23,6 +23,7 @@ from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.refusals import MAX_REFUSALS_PER_ACCOUNT, Refusal
 from winsms_emulator.domain.text import require_text, require_texts
+from winsms_emulator.domain.webhooks import WebhookBook
 from winsms_emulator.errors import Conflict, Invalid, NotFound
 from winsms_emulator.faults import FaultBook
 
@@ -45,6 +46,7 @@ UPDATABLE = frozenset(
         "rest_dialect",
         "first_name",
         "surname",
+        "webhooks",
     }
 )
 
@@ -72,6 +74,7 @@ class World:
     blacklist: set[str] = field(default_factory=set)
     outcomes: dict[str, FinalOutcome] = field(default_factory=dict)
     faults: FaultBook = field(default_factory=FaultBook)
+    webhooks: WebhookBook = field(default_factory=WebhookBook)
     next_message_id: int = 1
     next_incoming_id: int = 1
     next_account_number: int = FIRST_ACCOUNT_NUMBER
@@ -181,6 +184,7 @@ class World:
         self.replies.pop(username, None)
         self.short_code_messages.pop(username, None)
         self.refusals.pop(username, None)
+        self.webhooks.drop(username)
         origin.ledger = [opening_entry(origin, now)]
         self.accounts[username] = origin
         self._index(origin)
@@ -227,12 +231,14 @@ class World:
         self.next_message_id = max(self.next_message_id, message.id + 1)
         if message.scheduled and message.deleted_at is None and message.refused is None:
             heapq.heappush(self.queue, (message.dispatch_at, message.id))
+        self.webhooks.watch(message)
 
     def forget_dispatched(self, now: datetime) -> None:
         """Drop from the queue what was due by ``now`` (a restored world, whose due
         messages were dispatched before it was saved)."""
         self.queue = [(at, i) for at, i in self.queue if at > now]
         heapq.heapify(self.queue)
+        self.webhooks.forget_reports(now)
 
     def due(self, now: datetime) -> Iterator[Message]:
         """Take the queued messages due by ``now`` off the queue, in dispatch order (the

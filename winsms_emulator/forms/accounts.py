@@ -17,6 +17,7 @@ from winsms_emulator.domain.accounts import REST_DIALECTS, Account, OptOut
 from winsms_emulator.domain.messages import MAX_DELAY_SECONDS
 from winsms_emulator.errors import Invalid
 from winsms_emulator.forms.values import digits_list, is_digits, iso, to_decimal
+from winsms_emulator.forms.webhooks import webhooks_from_json, webhooks_json
 
 #: The account the emulator starts with when no accounts file is given: the
 #: guide's own examples (user hpotter, password w1Zard) work as they are.
@@ -43,6 +44,7 @@ ACCOUNT_FIELDS = frozenset(
         "rest_dialect",
         "parent",
         "account_number",
+        "webhooks",
     }
 )
 
@@ -72,6 +74,8 @@ def _read(name: str, value: Any) -> Any:
         return float(delay)
     if name == "prices":
         return _prices(value)
+    if name == "webhooks":
+        return webhooks_from_json(value)
     if name == "rest_dialect":
         if value is not None and value not in REST_DIALECTS:
             raise Invalid(f"rest_dialect must be one of {', '.join(REST_DIALECTS)}")
@@ -158,6 +162,7 @@ def account_json(account: Account, server_dialect: str) -> dict[str, Any]:
         "first_name": account.first_name,
         "surname": account.surname,
         "opt_outs": [opt_out_json(o) for o in account.opt_outs.values()],
+        "webhooks": webhooks_json(account.webhooks),
     }
 
 

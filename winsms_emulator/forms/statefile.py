@@ -20,6 +20,7 @@ from winsms_emulator.faults import Fault
 from winsms_emulator.forms.accounts import ACCOUNT_FIELDS, account_fields
 from winsms_emulator.forms.control import fault_from_json, fault_json
 from winsms_emulator.forms.values import is_digits
+from winsms_emulator.forms.webhooks import webhooks_json
 
 T = TypeVar("T")
 
@@ -50,6 +51,7 @@ def account_to_state(account: Account) -> dict[str, Any]:
         "account_number": account.account_number,
         "first_name": account.first_name,
         "surname": account.surname,
+        "webhooks": webhooks_json(account.webhooks),
         "opt_outs": [
             {
                 "number": o.number,

@@ -6,6 +6,7 @@
 * ``gateway.accounts``: accounts and what each one did (the control plane);
 * ``gateway.network``: handsets, the DNC list, the blacklist, scripted outcomes;
 * ``gateway.control``: the clock, resets, saved states and injected faults;
+* ``gateway.webhooks``: webhook notifications, their attempts and the built-in sink;
 * ``gateway.journal``: the request journal;
 * ``gateway.coverage``: what the journaled requests showed, counted (the coverage report).
 """
@@ -17,6 +18,7 @@ from datetime import datetime
 
 from winsms_emulator.clock import Clock, ManualClock
 from winsms_emulator.domain.accounts import REST_DIALECTS, Account, copy_account
+from winsms_emulator.domain.webhooks import DeliveryPolicy
 from winsms_emulator.domain.world import World
 from winsms_emulator.errors import Invalid
 from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES, DEFAULT_JOURNAL_SIZE, Journal
@@ -24,6 +26,8 @@ from winsms_emulator.services.accounts import Accounts
 from winsms_emulator.services.control import Control, check_first_id
 from winsms_emulator.services.core import Core
 from winsms_emulator.services.network import Network
+from winsms_emulator.services.webhook_worker import Deliverer
+from winsms_emulator.services.webhooks import Webhooks
 from winsms_emulator.services.winsms import WinSms
 from winsms_emulator.state import Start
 from winsms_emulator.tally import Tallies
@@ -35,7 +39,8 @@ class Gateway:
     ``accounts`` are the start accounts; a reset goes back to them, to empty queues, to
     the first message ID and (for a manual clock) to the start time. The request journal
     keeps ``journal_size`` entries and ``journal_max_bytes`` bytes at most (10,000 and
-    64 MB when left out).
+    64 MB when left out). ``webhook_policy`` sets the webhook worker's HTTP timeout,
+    attempts and retry backoff (:class:`DeliveryPolicy`).
     """
 
     def __init__(
@@ -47,6 +52,7 @@ class Gateway:
         first_message_id: int = 1,
         journal_size: int | None = None,
         journal_max_bytes: int | None = None,
+        webhook_policy: DeliveryPolicy | None = None,
     ) -> None:
         if default_rest_dialect not in REST_DIALECTS:
             raise Invalid(f"rest dialect must be one of {', '.join(REST_DIALECTS)}")
@@ -68,6 +74,14 @@ class Gateway:
         self.accounts = Accounts(self.core)
         self.network = Network(self.core)
         self.control = Control(self.core)
+        deliverer = Deliverer(self.core, webhook_policy or DeliveryPolicy())
+        self.core.wake_webhooks = deliverer.wake
+        self.webhooks = Webhooks(self.core, deliverer)
+        self.core.webhooks_needed()
+
+    def close(self) -> None:
+        """Stop the webhook worker (pending notifications stay pending)."""
+        self.webhooks.deliverer.stop()
 
     @property
     def clock(self) -> Clock:

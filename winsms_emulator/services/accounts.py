@@ -40,13 +40,18 @@ class Accounts:
         """Add an account; refused when its username, API key, number or a short code is
         taken, or its parent is not a main account."""
         with self._core.session() as (world, now):
-            added = world.add_account(copy_account(account), now)
-            return copy_account(added, ledger=False)
+            added = copy_account(world.add_account(copy_account(account), now), ledger=False)
+        if added.webhooks.active:
+            self._core.wake_webhooks()
+        return added
 
     def update(self, username: str, changes: Mapping[str, Any]) -> Account:
         """Change some fields of an account. Setting ``credits`` is written in its ledger."""
         with self._core.session() as (world, now):
-            return copy_account(world.update_account(username, changes, now), ledger=False)
+            changed = copy_account(world.update_account(username, changes, now), ledger=False)
+        if changed.webhooks.active:
+            self._core.wake_webhooks()
+        return changed
 
     def reset(self, username: str) -> Account:
         """Clear one account's messages, replies, short-code messages and journal entries

@@ -42,7 +42,7 @@ class Control:
                 moved = self._manual_clock().advance(seconds)
             except ClockError as exc:
                 raise Invalid(str(exc)) from None
-            self._core.signal()
+            self._caught_up()
             return moved
 
     def set_clock(self, moment: datetime) -> datetime:
@@ -51,8 +51,14 @@ class Control:
                 moved = self._manual_clock().set(moment)
             except ClockError as exc:
                 raise Conflict(str(exc)) from None
-            self._core.signal()
+            self._caught_up()
             return moved
+
+    def _caught_up(self) -> None:
+        """After the clock moved: dispatch what fell due and fire the webhook events that
+        did, in time order, then wake every waiter."""
+        with self._core.session():
+            pass
 
     # -- reset and saved states ----------------------------------------------------------------
 
@@ -71,14 +77,16 @@ class Control:
                 world.next_message_id = first_message_id
             if seed is not None:
                 world.faults.reseed(seed)
-            core.world = world
+            core.world = world  # pending webhook notifications go with the old world
             core.journal.clear()
             # number requests as after the start: above those the start world names
             core.journal.renumber_after(world.last_request_id())
+            core.sinks.clear()
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(core.start.now)
             core.signal()
             core.coverage.reset(core.now())
+            core.webhooks_needed()
 
     def export_state(self) -> dict[str, Any]:
         """Everything the emulator holds, as JSON-ready data (see :mod:`winsms_emulator.state`)."""
@@ -102,6 +110,7 @@ class Control:
             if isinstance(core.clock, ManualClock):
                 core.clock.restore(loaded.now)
             core.signal()
+            core.webhooks_needed()
 
     # -- faults ------------------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import TypeVar
 
 from winsms_emulator.clock import Clock
+from winsms_emulator.domain.notify import fire_reports
 from winsms_emulator.domain.sending import dispatch_due
+from winsms_emulator.domain.sinks import Sinks
 from winsms_emulator.domain.world import World
 from winsms_emulator.journal import Journal
 from winsms_emulator.state import Start
@@ -49,6 +51,23 @@ class Core:
         self.default_rest_dialect = default_rest_dialect
         self.journal = journal
         self.coverage = Tallies(clock.now())
+        #: what the built-in webhook receiver got (kept across saved states, not resets)
+        self.sinks = Sinks()
+        #: called when notifications wait to be delivered (the gateway starts its worker)
+        self.wake_webhooks: Callable[[], None] = lambda: None
+
+    def webhooks_needed(self) -> None:
+        """Wake the webhook worker if any account has webhooks or notifications wait."""
+        with self.lock:
+            world = self.world
+            if world.webhooks.pending or any(a.webhooks.active for a in world.accounts.values()):
+                self.wake_webhooks()
+
+    def catch_up(self, world: World, now: datetime) -> None:
+        """Dispatch the queued messages that fell due, then turn the report events that
+        fell due into webhook notifications, both in time order."""
+        dispatch_due(world, now)
+        fire_reports(world, now)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -56,13 +75,17 @@ class Core:
     @contextmanager
     def session(self) -> Iterator[tuple[World, datetime]]:
         """The world and the time, under the lock, for one consistent step. Queued
-        messages that fell due are dispatched first, in time order."""
+        messages that fell due are dispatched first, in time order, and notifications
+        that wait to be delivered wake the webhook worker."""
         with self.lock:
             now = self.clock.now()
-            dispatch_due(self.world, now)
+            world = self.world
+            self.catch_up(world, now)
             try:
-                yield self.world, now
+                yield world, now
             finally:
+                if self.world.webhooks.pending:
+                    self.wake_webhooks()
                 self.changed.notify_all()
 
     def signal(self) -> None:

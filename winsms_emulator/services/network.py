@@ -7,6 +7,7 @@ from __future__ import annotations
 from winsms_emulator.domain.handsets import receive_reply, receive_short_code_message
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import FinalOutcome
+from winsms_emulator.domain.notify import notify_reply, notify_short_code
 from winsms_emulator.domain.numbers import require_digits
 from winsms_emulator.errors import NotFound
 from winsms_emulator.services.core import Core
@@ -19,16 +20,21 @@ class Network:
         self._core = core
 
     def inject_reply(self, number: str, text: str) -> Reply:
-        """A handset replies (:func:`~winsms_emulator.domain.handsets.receive_reply`)."""
+        """A handset replies (:func:`~winsms_emulator.domain.handsets.receive_reply`); its
+        account's reply webhook is notified."""
         require_digits(number)
         with self._core.session() as (world, now):
-            return receive_reply(world, number, text, now).copy()
+            reply = receive_reply(world, number, text, now)
+            notify_reply(world, reply)
+            return reply.copy()
 
     def inject_short_code_message(self, code: str, number: str, text: str) -> ShortCodeMessage:
         """A handset texts a short/long code; it goes to the account that owns the code."""
         require_digits(number)
         with self._core.session() as (world, now):
-            return receive_short_code_message(world, code, number, text, now).copy()
+            message = receive_short_code_message(world, code, number, text, now)
+            notify_short_code(world, message)
+            return message.copy()
 
     def dnc(self) -> list[str]:
         with self._core.session() as (world, _):

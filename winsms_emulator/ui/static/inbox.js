@@ -1,4 +1,4 @@
-// The web inbox's only script: keep the page live and run its three actions.
+// The web inbox's only script: keep the page live and run its actions.
 //
 // Every POLL_MS it asks state.json (with the page's own query: account, view, search,
 // filters, page) for the panels' fingerprint and the clock. When the fingerprint changes
@@ -105,12 +105,13 @@
     el.setAttribute("role", isError ? "alert" : "status");
   }
 
-  // POST JSON to the control plane; answers the parsed body or throws its error message.
-  async function control(path, payload) {
+  // POST (or another method) JSON to the control plane; answers the parsed body or throws
+  // its error message.
+  async function control(path, payload, method) {
     let answer;
     try {
       answer = await fetch(cfg.controlUrl + path, {
-        method: "POST",
+        method: method || "POST",
         headers: headers({ "Content-Type": "application/json" }),
         body: JSON.stringify(payload || {}),
         credentials: "same-origin",
@@ -180,6 +181,37 @@
     act(button, async () => {
       await control(`/accounts/${encodeURIComponent(user)}/reset`, {});
       return `Account ${user} was reset.`;
+    });
+  });
+
+  const webhooksForm = document.getElementById("webhooks-form");
+  if (webhooksForm) {
+    webhooksForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const user = webhooksForm.dataset.account;
+      const url = (name) => webhooksForm.elements[name].value.trim() || null;
+      const webhooks = {
+        reply_url: url("reply_url"),
+        delivery_url: url("delivery_url"),
+        enabled: webhooksForm.elements.enabled.checked,
+      };
+      act(webhooksForm.querySelector("button[type=submit]"), async () => {
+        await control(`/accounts/${encodeURIComponent(user)}`, { webhooks }, "PATCH");
+        return `Webhooks of ${user} saved.`;
+      });
+    });
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action='test-webhook']");
+    if (!button) return;
+    const user = button.dataset.account;
+    const kind = button.dataset.event;
+    act(button, async () => {
+      const sent = await control(`/accounts/${encodeURIComponent(user)}/webhooks/test`, {
+        event: kind,
+      });
+      return `Test ${kind} notification #${sent.id} queued for ${sent.url}.`;
     });
   });
 
