@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
+
+from winsms_emulator.domain.columns import Column, Interner
 
 DEFAULT_CREDITS = Decimal("1000.0")
 DEFAULT_PRICE_PER_PART = Decimal("1.0")
@@ -15,14 +19,64 @@ REST_DIALECTS = ("seed", "current")
 MAX_AMOUNT = Decimal(10) ** 12
 
 
-@dataclass(slots=True)
-class LedgerEntry:
+class LedgerEntry(NamedTuple):
     """One movement of an account's credits."""
 
     at: datetime
     amount: Decimal  # positive adds credits, negative takes them
     reason: str  # "opening", "top-up", "send", "refund", "transfer-in", "transfer-out", "set"
     message_id: int | None = None
+
+
+#: The same amount moved a million times is kept once (its written form decides).
+_amount = Interner[Decimal](str)
+
+
+class Ledger:
+    """An account's credit movements, oldest first, read as :class:`LedgerEntry` items.
+
+    Each movement is kept as a plain tuple in a :class:`~winsms_emulator.domain.columns.Column`,
+    so a ledger of a million sends costs the garbage collector nothing; equal amounts and
+    reasons are kept once.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, entries: Iterable[LedgerEntry | tuple[object, ...]] = ()) -> None:
+        self._rows: Column[tuple[datetime, Decimal, str, int | None]] = Column()
+        for entry in entries:
+            self.add(*entry)
+
+    def add(self, at: datetime, amount: Decimal, reason: str, message_id: int | None) -> None:
+        self._rows.append((at, _amount(amount), reason, message_id))
+
+    def append(self, entry: LedgerEntry) -> None:
+        self.add(*entry)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[LedgerEntry]:
+        make = LedgerEntry._make
+        return (make(row) for row in self._rows)
+
+    def __getitem__(self, index: int) -> LedgerEntry:
+        return LedgerEntry._make(self._rows[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ledger | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ledger({list(self)!r})"
+
+    def copy(self) -> Ledger:
+        twin = Ledger()
+        twin._rows = self._rows.copy()
+        return twin
 
 
 @dataclass(slots=True)
@@ -64,7 +118,7 @@ class Account:
     #: and a number no prefix matches costs ``price_per_part`` (the table's ``""`` entry)
     prices: dict[str, Decimal] = field(default_factory=dict)
     opt_outs: dict[str, OptOut] = field(default_factory=dict)
-    ledger: list[LedgerEntry] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
 
     def price_for(self, number: str) -> Decimal:
         """The price per part of a message to ``number``: the longest prefix's, else the
@@ -87,7 +141,7 @@ class Account:
     def charge(self, amount: Decimal, at: datetime, reason: str, message_id: int | None) -> None:
         """Move ``amount`` credits (negative to take) and write it in the ledger."""
         self.credits += amount
-        self.ledger.append(LedgerEntry(at, amount, reason, message_id))
+        self.ledger.add(at, amount, reason, message_id)
 
     def may_text(self, number: str) -> bool:
         """A trial account may only text its own numbers."""
@@ -105,5 +159,5 @@ def copy_account(account: Account, *, ledger: bool = True) -> Account:
         account,
         opt_outs=dict(account.opt_outs),
         prices=dict(account.prices),
-        ledger=list(account.ledger) if ledger else [],
+        ledger=account.ledger.copy() if ledger else Ledger(),
     )

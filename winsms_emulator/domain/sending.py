@@ -3,10 +3,12 @@ what an accepted recipient leaves behind (a message with its own ID, its cost ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
@@ -28,6 +30,9 @@ DISPATCH_REFUSALS = frozenset(
         StatusCode.UNKNOWN_FAILURE,
     }
 )
+
+
+_NOTHING = Decimal(0)
 
 
 class TooManyRecipients(GatewayError):
@@ -113,49 +118,63 @@ def submit(
         raise TooManyRecipients(total)
     check_texts(messages)
     results = []
+    blacklist, dnc = world.blacklist, world.dnc
+    username = account.username
     for message in messages:
         wanted = message.scheduled_for
         if wanted is not None and wanted.utcoffset() is None:
             raise Invalid("a scheduled time must carry its UTC offset")
-        info = analyse(message.text) if message.text is not None else None
+        text = message.text
+        info = analyse(text) if text is not None else None
         dispatch_at = now if wanted is None or wanted <= now else wanted
         recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
+        # one cost (and its charge) per price: most recipients share one
+        costs: dict[int, tuple[Decimal, Decimal]] = {}
         row = []
         for recipient in recipients:
             number = (recipient.number or "").strip()
-            cost = info.cost(account.price_for(number)) if info is not None else Decimal(0)
+            if info is not None:
+                price = account.price_for(number)
+                priced = costs.get(id(price))
+                if priced is None:
+                    cost = info.cost(price)
+                    priced = costs[id(price)] = (cost, -cost)
+                cost, charge = priced
+            else:
+                cost = charge = _NOTHING
             outcome = recipient_outcome(
-                account, message, info, number, cost, blacklist=world.blacklist, dnc=world.dnc
+                account, message, info, number, cost, blacklist=blacklist, dnc=dnc
             )
-            if outcome is SendOutcome.ACCEPTED and info is not None and message.text is not None:
-                created = create_message(
-                    world, account, number, message.text, info, cost, now, dispatch_at, api
+            client_id = recipient.client_message_id
+            if outcome is SendOutcome.ACCEPTED and info is not None and text is not None:
+                number = sys.intern(number)
+                message_id = world.next_message_id  # record_sent takes it
+                if cost:
+                    account.charge(charge, now, "send", message_id)
+                world.record_sent(
+                    username,
+                    number,
+                    text,
+                    info,
+                    cost,
+                    now,
+                    dispatch_at,
+                    delivery_outcome(world, account, number),
+                    client_id,
+                    api,
                 )
-                created.client_message_id = recipient.client_message_id
                 row.append(
                     RecipientResult(
-                        number,
-                        recipient.client_message_id,
-                        outcome,
-                        created.id,
-                        cost,
-                        account.credits,
-                        dispatch_at,
+                        number, client_id, outcome, message_id, cost, account.credits, dispatch_at
                     )
                 )
             else:
                 row.append(
                     RecipientResult(
-                        number,
-                        recipient.client_message_id,
-                        outcome,
-                        None,
-                        Decimal(0),
-                        account.credits,
-                        None,
+                        number, client_id, outcome, None, _NOTHING, account.credits, None
                     )
                 )
-        results.append(MessageResult(message.text, info, tuple(row), dispatch_at > now))
+        results.append(MessageResult(text, info, tuple(row), dispatch_at > now))
     return results
 
 
@@ -169,6 +188,17 @@ def check_texts(messages: Sequence[OutgoingMessage]) -> None:
             require_text(recipient.client_message_id, f"a client message ID of message {index}")
 
 
+@lru_cache(maxsize=256)
+def _delivered_after(seconds: float) -> FinalOutcome:
+    return FinalOutcome(DeliveryStatus.DELIVERED, StatusCode.DELIVERED, timedelta(seconds=seconds))
+
+
+def delivery_outcome(world: World, account: Account, number: str) -> FinalOutcome:
+    """How delivery to ``number`` ends: as scripted for the number, else DELIVERED after
+    the account's delay."""
+    return world.outcomes.get(number) or _delivered_after(account.delivery_delay_seconds)
+
+
 def create_message(
     world: World,
     account: Account,
@@ -179,34 +209,26 @@ def create_message(
     now: datetime,
     dispatch_at: datetime,
     api: str,
-) -> Message:
-    """Store a new message from ``account`` to ``number`` and take its cost.
+) -> int:
+    """Store a new message from ``account`` to ``number`` and take its cost; its ID.
 
     Delivery ends as scripted for the number, else DELIVERED after the account's delay.
     """
-    message_id = world.new_message_id()
-    outcome = world.outcomes.get(number) or FinalOutcome(
-        DeliveryStatus.DELIVERED,
-        StatusCode.DELIVERED,
-        timedelta(seconds=account.delivery_delay_seconds),
-    )
-    message = Message(
-        id=message_id,
-        account=account.username,
-        number=number,
-        text=text,
-        info=info,
-        cost=cost,
-        submitted_at=now,
-        dispatch_at=dispatch_at,
-        scheduled=dispatch_at > now,
-        outcome=outcome,
-        api=api,
-    )
+    message_id = world.next_message_id
     if cost:
         account.charge(-cost, now, "send", message_id)
-    world.add_message(message)
-    return message
+    return world.record_sent(
+        account.username,
+        number,
+        text,
+        info,
+        cost,
+        now,
+        dispatch_at,
+        delivery_outcome(world, account, number),
+        None,
+        api,
+    )
 
 
 def dispatch_refusal(world: World, message: Message) -> StatusCode | None:
@@ -236,6 +258,7 @@ def dispatch_due(world: World, now: datetime) -> list[Message]:
     for message in world.due(now):
         refusal = dispatch_refusal(world, message)
         if refusal is not None:
+            world.refuse_message(message.id, refusal)
             message.refused = refusal
             if message.cost:
                 account = world.account(message.account)

@@ -55,10 +55,11 @@ class Gateway:
         now = the_clock.now()
         for account in accounts:
             world.add_account(copy_account(account), now)
+        start = Start(world, now)
         self.core = Core(
-            world,
+            start.world(),
             the_clock,
-            Start(world, now),
+            start,
             default_rest_dialect=default_rest_dialect,
             journal=Journal(
                 journal_size or DEFAULT_JOURNAL_SIZE, journal_max_bytes or DEFAULT_JOURNAL_BYTES
