@@ -26,6 +26,7 @@ from winsms_emulator.forms.accounts import (
     default_accounts,
     load_accounts_file,
 )
+from winsms_emulator.heap import settle
 from winsms_emulator.journal import DEFAULT_JOURNAL_BYTES
 from winsms_emulator.server import (
     DEFAULT_CONNECTION_LIMIT,
@@ -328,6 +329,7 @@ def serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    settle()
     server.start()
     print(f"listening on {server.url}", flush=True)
     stop.wait()

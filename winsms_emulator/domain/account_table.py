@@ -71,6 +71,14 @@ class AccountTable:
             yield own.get(name) or account
         yield from (account for name, account in own.items() if name not in shared)
 
+    def release(self) -> list[object]:
+        """Empty the ledgers of this table's own accounts (those it shares stay whole);
+        returns what they held, for whoever frees it. The table is done with."""
+        pieces: list[object] = []
+        for account in self._own.values():
+            pieces.extend(account.ledger.release())
+        return pieces
+
     def fork(self) -> AccountTable:
         """A table with the same accounts; a change to one does not show in the other.
         Both share this one's accounts from now on, each copying one when it first uses it."""

@@ -73,6 +73,10 @@ class Ledger:
     def __repr__(self) -> str:
         return f"Ledger({list(self)!r})"
 
+    def release(self) -> list[object]:
+        """Empty the ledger; returns what it held, for whoever frees it."""
+        return list(self._rows.release())
+
     def copy(self) -> Ledger:
         twin = Ledger()
         twin._rows = self._rows.copy()

@@ -41,6 +41,14 @@ class Column(Generic[T]):
             self._chunks.append(tuple(tail))
             self._tail = []
 
+    def extend(self, values: Iterable[T]) -> None:
+        tail = self._tail
+        tail.extend(values)
+        if len(tail) >= CHUNK:
+            whole = len(tail) - len(tail) % CHUNK
+            self._chunks.extend(tuple(tail[at : at + CHUNK]) for at in range(0, whole, CHUNK))
+            self._tail = tail[whole:]
+
     def __len__(self) -> int:
         return (len(self._chunks) << CHUNK_BITS) + len(self._tail)
 

@@ -99,6 +99,54 @@ class Outgoing:
             heapq.heappush(self.queue, (dispatch_at, message_id))
         return message_id
 
+    def record_sent_batch(
+        self,
+        account: str,
+        text: str,
+        info: TextInfo,
+        now: datetime,
+        dispatch_at: datetime,
+        api: str,
+        message_ids: list[int],
+        numbers: list[str],
+        costs: list[Decimal],
+        outcomes: list[FinalOutcome],
+        client_message_ids: list[str | None],
+    ) -> None:
+        """:meth:`record_sent` for one text to many numbers, their IDs given (ascending,
+        from :attr:`next_message_id`)."""
+        scheduled = dispatch_at > now
+        rows = self.messages.extend(
+            message_ids,
+            account,
+            numbers,
+            text,
+            info,
+            costs,
+            now,
+            dispatch_at,
+            scheduled,
+            outcomes,
+            client_message_ids,
+            api,
+        )
+        outbox = self.outboxes.get(account)
+        if outbox is None:
+            outbox = self.outboxes[account] = array("q")
+        outbox.extend(rows)
+        sent_to = self.sent_to
+        for row, number in zip(rows, numbers, strict=True):
+            to = sent_to.get(number)
+            if to is None:
+                to = sent_to[number] = array("q")
+            to.append(row)
+        if scheduled:
+            waiting = self.waiting.setdefault(account, {})
+            for row, message_id in zip(rows, message_ids, strict=True):
+                waiting[row] = None
+                heapq.heappush(self.queue, (dispatch_at, message_id))
+        self.next_message_id = max(self.next_message_id, message_ids[-1] + 1)
+
     def _index_message(self, row: int, message_id: int, account: str, number: str) -> None:
         outbox = self.outboxes.get(account)
         if outbox is None:

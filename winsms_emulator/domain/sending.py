@@ -131,6 +131,12 @@ def submit(
         # one cost (and its charge) per price: most recipients share one
         costs: dict[int, tuple[Decimal, Decimal]] = {}
         row = []
+        message_id = world.next_message_id
+        ids: list[int] = []
+        numbers: list[str] = []
+        charged: list[Decimal] = []
+        outcomes: list[FinalOutcome] = []
+        client_ids: list[str | None] = []
         for recipient in recipients:
             number = (recipient.number or "").strip()
             if info is not None:
@@ -146,34 +152,41 @@ def submit(
                 account, message, info, number, cost, blacklist=blacklist, dnc=dnc
             )
             client_id = recipient.client_message_id
-            if outcome is SendOutcome.ACCEPTED and info is not None and text is not None:
+            if outcome is SendOutcome.ACCEPTED:
                 number = sys.intern(number)
-                message_id = world.next_message_id  # record_sent takes it
                 if cost:
                     account.charge(charge, now, "send", message_id)
-                world.record_sent(
-                    username,
-                    number,
-                    text,
-                    info,
-                    cost,
-                    now,
-                    dispatch_at,
-                    delivery_outcome(world, account, number),
-                    client_id,
-                    api,
-                )
+                ids.append(message_id)
+                numbers.append(number)
+                charged.append(cost)
+                outcomes.append(delivery_outcome(world, account, number))
+                client_ids.append(client_id)
                 row.append(
                     RecipientResult(
                         number, client_id, outcome, message_id, cost, account.credits, dispatch_at
                     )
                 )
+                message_id += 1
             else:
                 row.append(
                     RecipientResult(
                         number, client_id, outcome, None, _NOTHING, account.credits, None
                     )
                 )
+        if ids and info is not None and text is not None:
+            world.record_sent_batch(
+                username,
+                text,
+                info,
+                now,
+                dispatch_at,
+                api,
+                ids,
+                numbers,
+                charged,
+                outcomes,
+                client_ids,
+            )
         results.append(MessageResult(text, info, tuple(row), dispatch_at > now))
     return results
 

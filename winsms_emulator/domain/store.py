@@ -35,17 +35,22 @@ V = TypeVar("V")
 class _Table(Generic[V]):
     """Distinct values, each with its number (so a column holds small numbers)."""
 
-    __slots__ = ("_numbers", "values")
+    __slots__ = ("_last", "_last_number", "_numbers", "values")
 
     def __init__(self) -> None:
         self.values: list[V] = []
         self._numbers: dict[V, int] = {}
+        self._last: object = None
+        self._last_number = 0
 
     def number(self, value: V) -> int:
+        if value is self._last:  # a batch hands over the same object again and again
+            return self._last_number
         found = self._numbers.get(value)
         if found is None:
             found = self._numbers[value] = len(self.values)
             self.values.append(value)
+        self._last, self._last_number = value, found
         return found
 
     def copy(self) -> _Table[V]:
@@ -122,6 +127,61 @@ class MessageStore:
         self._outcome.append(self._outcomes.number(outcome))
         self._live += 1
         return row
+
+    def extend(
+        self,
+        message_ids: list[int],
+        account: str,
+        numbers: list[str],
+        text: str,
+        info: TextInfo,
+        costs: list[Decimal],
+        submitted_at: datetime,
+        dispatch_at: datetime,
+        scheduled: bool,
+        outcomes: list[FinalOutcome],
+        client_message_ids: list[str | None],
+        api: str,
+    ) -> range:
+        """Store the messages of one text to many numbers (their IDs ascending, not stored
+        yet); returns their rows."""
+        count = len(message_ids)
+        if count == 0:
+            return range(0)
+        ids = self._ids
+        first = len(ids)
+        if self._by_id is not None or (ids and message_ids[0] <= ids[-1]):
+            for i, message_id in enumerate(message_ids):  # the rare way, one at a time
+                self.append(
+                    message_id,
+                    account,
+                    numbers[i],
+                    text,
+                    info,
+                    costs[i],
+                    submitted_at,
+                    dispatch_at,
+                    scheduled,
+                    outcomes[i],
+                    client_message_ids[i],
+                    api,
+                )
+            return range(first, first + count)
+        ids.extend(message_ids)
+        self._flags.extend(bytes([_SCHEDULED if scheduled else 0]) * count)
+        self._account.extend([account] * count)
+        self._number.extend(numbers)
+        self._text.extend([text] * count)
+        self._cost.extend([_cost(c) for c in costs])
+        self._submitted.extend([submitted_at] * count)
+        self._dispatch.extend([dispatch_at] * count)
+        self._client_id.extend(client_message_ids)
+        self._api.extend([api] * count)
+        self._info.extend([self._infos.number(info)] * count)
+        number = self._outcomes.number
+        self._outcome.extend([number(o) for o in outcomes])
+        self._live += count
+        return range(first, first + count)
 
     def add(self, message: Message) -> int:
         row = self.append(
@@ -237,6 +297,26 @@ class MessageStore:
 
     def rows(self) -> range:
         return range(len(self._ids))
+
+    def release(self) -> list[object]:
+        """Empty the store; returns what it held (full chunks of columns a fork may share
+        stay whole), for whoever frees it. The store is done with."""
+        pieces: list[object] = [self._ids, self._info, self._outcome]
+        for column in (
+            self._account,
+            self._number,
+            self._text,
+            self._cost,
+            self._submitted,
+            self._dispatch,
+            self._client_id,
+            self._api,
+        ):
+            pieces.extend(column.release())
+        self._ids, self._info, self._outcome = array("q"), array("I"), array("I")
+        self._flags = bytearray()
+        self._deleted, self._refused, self._live, self._by_id = {}, {}, 0, None
+        return pieces
 
     # -- copies -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from typing import Any
 from winsms_emulator.clock import ClockError, ManualClock
 from winsms_emulator.errors import Conflict, Invalid
 from winsms_emulator.faults import Fault
+from winsms_emulator.heap import RELEASER
 from winsms_emulator.services.core import Core
 from winsms_emulator.state import Start, dump, load
 
@@ -71,6 +72,7 @@ class Control:
                 world.next_message_id = first_message_id
             if seed is not None:
                 world.faults.reseed(seed)
+            RELEASER.free(core.world.release())
             core.world = world
             core.journal.clear()
             if isinstance(core.clock, ManualClock):
@@ -92,6 +94,7 @@ class Control:
         loaded = load(document)
         core = self._core
         with core.lock:
+            RELEASER.free(core.world.release())
             core.world = loaded.world
             if as_start:
                 core.start = Start(loaded.world, loaded.now)

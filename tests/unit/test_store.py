@@ -1,0 +1,112 @@
+"""Columns, the message store and its forks keep exactly what was put in them."""
+
+from __future__ import annotations
+
+import weakref
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from winsms_emulator.domain.columns import CHUNK, Column, Interner
+from winsms_emulator.domain.encoding import analyse
+from winsms_emulator.domain.messages import FinalOutcome
+from winsms_emulator.domain.sast import SAST
+from winsms_emulator.domain.store import MessageStore
+from winsms_emulator.errors import DeliveryStatus, StatusCode
+from winsms_emulator.heap import Releaser
+
+AT = datetime(2025, 3, 1, 10, 0, tzinfo=SAST)
+DELIVERED = FinalOutcome(DeliveryStatus.DELIVERED, StatusCode.DELIVERED, timedelta(seconds=2))
+
+
+def test_a_column_reads_back_every_value_across_its_chunks() -> None:
+    column: Column[int] = Column(range(CHUNK * 2 + 5))
+    column.extend(range(CHUNK * 2 + 5, CHUNK * 4 + 1))
+    assert len(column) == CHUNK * 4 + 1
+    assert list(column) == list(range(CHUNK * 4 + 1))
+    assert [column[i] for i in (0, CHUNK - 1, CHUNK, CHUNK * 4)] == [0, CHUNK - 1, CHUNK, CHUNK * 4]
+    assert column[-1] == CHUNK * 4
+    with pytest.raises(IndexError):
+        column[CHUNK * 4 + 1]
+
+
+def test_a_copy_of_a_column_grows_on_its_own() -> None:
+    column: Column[int] = Column(range(CHUNK + 3))
+    twin = column.copy()
+    twin.append(-1)
+    column.append(-2)
+    assert twin[-1] == -1 and column[-1] == -2
+    assert len(twin) == len(column) == CHUNK + 4
+
+
+def test_the_interner_keeps_one_object_per_written_form() -> None:
+    intern = Interner[Decimal](str)
+    first = intern(Decimal("1.0"))
+    assert intern(Decimal("1.0")) is first
+    assert str(intern(Decimal("1.00"))) == "1.00"  # equal, but written otherwise
+
+
+def _store(ids: list[int]) -> MessageStore:
+    store = MessageStore()
+    for message_id in ids:
+        store.append(
+            message_id,
+            "alice",
+            f"2782555{message_id:04d}",
+            f"Hi {message_id}",
+            analyse(f"Hi {message_id}"),
+            Decimal("1.0"),
+            AT,
+            AT,
+            False,
+            DELIVERED,
+            None,
+            "rest",
+        )
+    return store
+
+
+def test_a_message_is_found_by_its_id_even_when_ids_came_out_of_order() -> None:
+    store = _store([5, 9, 2, 7])
+    assert [m.id for m in store.values()] == [5, 9, 2, 7]
+    for message_id in (5, 9, 2, 7):
+        found = store.get(message_id)
+        assert found is not None and found.text == f"Hi {message_id}"
+    assert store.get(3) is None
+
+
+def test_a_fork_and_its_parent_change_apart() -> None:
+    store = _store(list(range(1, CHUNK + 10)))
+    fork = store.fork()
+    row = fork.row_of(3)
+    assert row is not None
+    fork.delete(row, AT)
+    fork.remove(fork.row_of(4) or 0)
+    store.refuse(store.row_of(5) or 0, StatusCode.OPTED_OUT)
+    assert store.get(3).deleted_at is None  # type: ignore[union-attr]
+    assert store.get(4) is not None and fork.get(4) is None
+    assert fork.get(5).refused is None  # type: ignore[union-attr]
+    assert len(fork) == len(store) - 1
+
+
+def test_releasing_a_fork_leaves_its_parent_whole() -> None:
+    store = _store(list(range(1, CHUNK * 2 + 10)))
+    fork = store.fork()
+    assert fork.release()
+    assert len(fork) == 0
+    assert [m.id for m in store.values()] == list(range(1, CHUNK * 2 + 10))
+
+
+class _Piece:
+    pass
+
+
+def test_the_releaser_frees_what_it_is_handed() -> None:
+    releaser = Releaser()
+    pieces: list[object] = [_Piece() for _ in range(100)]
+    watched = [weakref.ref(p) for p in pieces]
+    releaser.free(pieces)
+    del pieces
+    assert releaser.wait_idle(timeout=30)
+    assert all(ref() is None for ref in watched)
