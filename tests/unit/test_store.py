@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from winsms_emulator.domain.accounts import Account, copy_account
 from winsms_emulator.domain.columns import CHUNK, Column, Interner
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.messages import FinalOutcome
@@ -110,3 +112,38 @@ def test_the_releaser_frees_what_it_is_handed() -> None:
     del pieces
     assert releaser.wait_idle(timeout=30)
     assert all(ref() is None for ref in watched)
+
+
+def test_a_copied_account_has_every_field_of_the_original() -> None:
+    names = [f.name for f in dataclasses.fields(Account)]
+    assert names == [
+        *("username", "password", "api_key", "credits", "trial", "own_numbers", "locked"),
+        *("dnc_bypass", "price_per_part", "delivery_delay_seconds", "short_codes"),
+        *("rest_dialect", "parent", "account_number", "first_name", "surname", "prices"),
+        *("opt_outs", "ledger"),
+    ], "copy_account names every field: add the new one there"
+    account = Account(
+        "alice",
+        "pw",
+        "key",
+        Decimal("5.5"),
+        True,
+        ("27825550101",),
+        True,
+        True,
+        Decimal("0.2"),
+        7.0,
+        ("31234",),
+        "current",
+        "main",
+        10007,
+        "Alice",
+        "Smith",
+        {"27": Decimal("0.3")},
+    )
+    account.charge(Decimal("-1"), AT, "send", 4)
+    twin = copy_account(account)
+    assert twin == account
+    twin.charge(Decimal("-1"), AT, "send", 5)
+    twin.prices["44"] = Decimal("1")
+    assert len(account.ledger) == 1 and "44" not in account.prices

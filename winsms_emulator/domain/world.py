@@ -177,11 +177,18 @@ class World(Outgoing):
             raise Conflict(f"account number {number} is taken")
 
     def add_account(
-        self, account: Account, now: datetime, *, origin: Account | None = None
+        self,
+        account: Account,
+        now: datetime,
+        *,
+        origin: Account | None = None,
+        own_origin: bool = False,
     ) -> Account:
         """Add ``account`` (the world keeps it; pass a copy); assign its number if it has
         none and open its ledger if it is empty. ``origin`` is what a per-account reset
-        goes back to (a copy of the account as added when not given)."""
+        goes back to (a copy of the account as added when not given). ``own_origin``
+        keeps the account itself as its origin, uncopied: for a world that is only ever
+        forked, never changed (a start world)."""
         self.check(account)
         require_texts((entry.reason for entry in account.ledger), "a ledger entry's reason")
         if not account.account_number:
@@ -192,7 +199,10 @@ class World(Outgoing):
         self._index(account)
         if account.parent is not None:
             self.children.setdefault(account.parent, []).append(account.username)
-        self.origins[account.username] = copy_account(origin or account)
+        if own_origin and origin is None:
+            self.origins[account.username] = account
+        else:
+            self.origins[account.username] = copy_account(origin or account)
         return account
 
     def update_account(self, username: str, changes: Mapping[str, Any], now: datetime) -> Account:
@@ -285,8 +295,16 @@ class World(Outgoing):
 
 def _check_account_text(account: Account) -> None:
     """Every text of an account must be one the emulator can write out again."""
-    for name in ("username", "password", "api_key", "first_name", "surname", "parent"):
-        require_text(getattr(account, name), name)
+    for name, text in (
+        ("username", account.username),
+        ("password", account.password),
+        ("api_key", account.api_key),
+        ("first_name", account.first_name),
+        ("surname", account.surname),
+        ("parent", account.parent),
+    ):
+        if text is not None and not text.isascii():
+            require_text(text, name)
     require_texts(account.short_codes, "a short code")
     require_texts(account.own_numbers, "an own number")
     for opt_out in account.opt_outs.values():

@@ -54,7 +54,7 @@ class Gateway:
         world = World(next_message_id=check_first_id(first_message_id))
         now = the_clock.now()
         for account in accounts:
-            world.add_account(copy_account(account), now)
+            world.add_account(copy_account(account), now, own_origin=True)
         start = Start(world, now)
         self.core = Core(
             start.world(),
