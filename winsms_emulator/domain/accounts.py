@@ -52,6 +52,10 @@ class Ledger:
     def append(self, entry: LedgerEntry) -> None:
         self.add(*entry)
 
+    def extend(self, entries: list[tuple[datetime, Decimal, str, int | None]]) -> None:
+        """Add many movements at once (each a tuple in :class:`LedgerEntry`'s order)."""
+        self._rows.extend([(at, _amount(amount), r, i) for at, amount, r, i in entries])
+
     def __len__(self) -> int:
         return len(self._rows)
 

@@ -83,23 +83,50 @@ def recipient_outcome(
     dnc: Container[str],
 ) -> SendOutcome:
     """Apply the send rules, in the documented precedence, to one recipient."""
+    return message_outcome(account, message, info) or number_outcome(
+        account, number, cost, too_long(message, info), blacklist, dnc
+    )
+
+
+def message_outcome(
+    account: Account, message: OutgoingMessage, info: TextInfo | None
+) -> SendOutcome | None:
+    """The first rules, which judge every recipient of a message alike: the account is
+    locked; there is no text. ``None`` when neither applies."""
     if account.locked:
         return SendOutcome.ACCOUNT_LOCKED
     if info is None or message.text is None or not message.text.strip():
         return SendOutcome.NO_MESSAGE
+    return None
+
+
+def too_long(message: OutgoingMessage, info: TextInfo | None) -> bool:
+    return info is not None and not info.fits(message.max_parts)
+
+
+def number_outcome(
+    account: Account,
+    number: str,
+    cost: Decimal,
+    too_long: bool,
+    blacklist: Container[str],
+    dnc: Container[str],
+) -> SendOutcome:
+    """The rules after :func:`message_outcome`'s, in order, for one recipient's number
+    (``too_long``: the message's text is longer than it allows)."""
     if not number:
         return SendOutcome.NO_NUMBER
-    if not info.fits(message.max_parts):
+    if too_long:
         return SendOutcome.TOO_LONG
     if not is_valid_recipient(number) or number in blacklist:
         return SendOutcome.BAD_DEST
-    if not account.may_text(number):
+    if account.trial and number not in account.own_numbers:
         return SendOutcome.TRIAL_NOT_TO_SELF
-    if account.has_opted_out(number):
+    if number in account.opt_outs:
         return SendOutcome.OPTED_OUT
     if number in dnc and not account.dnc_bypass:
         return SendOutcome.WASPA_DNC
-    if not account.can_afford(cost):
+    if account.credits < cost:
         return SendOutcome.NO_CREDITS
     return SendOutcome.ACCEPTED
 
@@ -112,14 +139,19 @@ def submit(
     api: str,
 ) -> list[MessageResult]:
     """Judge every recipient of a batch by the send rules, in document order, and store
-    a message for each accepted one (so a batch can run out of credits part-way)."""
+    a message for each accepted one (so a batch can run out of credits part-way).
+
+    One pass per message: what is the same for all its recipients (the rules about the
+    account and the text, the cost at each price, how delivery ends) is worked out once.
+    """
     total = sum(m.recipient_count() for m in messages)
     if total > MAX_RECIPIENTS_PER_REQUEST:
         raise TooManyRecipients(total)
     check_texts(messages)
     results = []
-    blacklist, dnc = world.blacklist, world.dnc
+    blacklist, dnc, scripted = world.blacklist, world.dnc, world.outcomes
     username = account.username
+    accepted = SendOutcome.ACCEPTED
     for message in messages:
         wanted = message.scheduled_for
         if wanted is not None and wanted.utcoffset() is None:
@@ -128,6 +160,9 @@ def submit(
         info = analyse(text) if text is not None else None
         dispatch_at = now if wanted is None or wanted <= now else wanted
         recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
+        verdict = message_outcome(account, message, info)
+        longer = too_long(message, info)
+        delivered = _delivered_after(account.delivery_delay_seconds)
         # one cost (and its charge) per price: most recipients share one
         costs: dict[int, tuple[Decimal, Decimal]] = {}
         row = []
@@ -135,31 +170,36 @@ def submit(
         ids: list[int] = []
         numbers: list[str] = []
         charged: list[Decimal] = []
+        sends: list[tuple[datetime, Decimal, str, int | None]] = []  # for the ledger
         outcomes: list[FinalOutcome] = []
         client_ids: list[str | None] = []
         for recipient in recipients:
             number = (recipient.number or "").strip()
-            if info is not None:
-                price = account.price_for(number)
-                priced = costs.get(id(price))
-                if priced is None:
-                    cost = info.cost(price)
-                    priced = costs[id(price)] = (cost, -cost)
-                cost, charge = priced
-            else:
-                cost = charge = _NOTHING
-            outcome = recipient_outcome(
-                account, message, info, number, cost, blacklist=blacklist, dnc=dnc
-            )
             client_id = recipient.client_message_id
-            if outcome is SendOutcome.ACCEPTED:
+            if verdict is not None or info is None or text is None:
+                row.append(
+                    RecipientResult(
+                        number, client_id, verdict or SendOutcome.NO_MESSAGE, None,
+                        _NOTHING, account.credits, None,
+                    )
+                )  # fmt: skip
+                continue
+            price = account.price_for(number)
+            priced = costs.get(id(price))
+            if priced is None:
+                cost = info.cost(price)
+                priced = costs[id(price)] = (cost, -cost)
+            cost, charge = priced
+            outcome = number_outcome(account, number, cost, longer, blacklist, dnc)
+            if outcome is accepted:
                 number = sys.intern(number)
                 if cost:
-                    account.charge(charge, now, "send", message_id)
+                    account.credits += charge
+                    sends.append((now, charge, "send", message_id))
                 ids.append(message_id)
                 numbers.append(number)
                 charged.append(cost)
-                outcomes.append(delivery_outcome(world, account, number))
+                outcomes.append(scripted.get(number) or delivered)
                 client_ids.append(client_id)
                 row.append(
                     RecipientResult(
@@ -174,6 +214,7 @@ def submit(
                     )
                 )
         if ids and info is not None and text is not None:
+            account.ledger.extend(sends)
             world.record_sent_batch(
                 username,
                 text,
