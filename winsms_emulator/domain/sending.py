@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from winsms_emulator.domain.accounts import Account
 from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
@@ -45,8 +46,7 @@ class TooManyRecipients(GatewayError):
         self.count = count
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(NamedTuple):
     """One recipient as the client sent it (``number`` ``None`` or blank: none given)."""
 
     number: str | None
@@ -237,9 +237,12 @@ def check_texts(messages: Sequence[OutgoingMessage]) -> None:
     (:mod:`~winsms_emulator.domain.text`)."""
     for index, message in enumerate(messages, start=1):
         require_text(message.text, f"the text of message {index}")
-        for recipient in message.recipients or ():
-            require_text(recipient.number, f"a number of message {index}")
-            require_text(recipient.client_message_id, f"a client message ID of message {index}")
+        for number, client_id in message.recipients or ():
+            # most texts are ASCII, which any text can be: only the others are looked at
+            if number is not None and not number.isascii():
+                require_text(number, f"a number of message {index}")
+            if client_id is not None and not client_id.isascii():
+                require_text(client_id, f"a client message ID of message {index}")
 
 
 @lru_cache(maxsize=256)

@@ -177,7 +177,7 @@ class MessageStore:
         self._dispatch.extend([dispatch_at] * count)
         self._client_id.extend(client_message_ids)
         self._api.extend([api] * count)
-        self._info.extend([self._infos.number(info)] * count)
+        self._info.extend(array("I", [self._infos.number(info)]) * count)
         number = self._outcomes.number
         self._outcome.extend([number(o) for o in outcomes])
         self._live += count
