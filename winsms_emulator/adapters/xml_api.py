@@ -132,8 +132,10 @@ def send(root: etree._Element) -> etree._Element:
                 etree.SubElement(number_id, "Number").text = number
             else:
                 sub(number_id, "Number", number)
-            code = recipient.message_id if recipient.accepted else recipient.outcome.xml_code
-            etree.SubElement(number_id, "ID").text = str(code)
+            code = recipient.message_id  # None unless accepted
+            etree.SubElement(number_id, "ID").text = str(
+                code if code is not None else recipient.outcome.xml_code
+            )
     return out
 
 

@@ -28,7 +28,7 @@ class LedgerEntry(NamedTuple):
 
 
 #: The same amount moved a million times is kept once (its written form decides).
-_amount = Interner[Decimal](str)
+kept_amount = Interner[Decimal](str)
 
 
 class Ledger:
@@ -47,14 +47,15 @@ class Ledger:
             self.add(*entry)
 
     def add(self, at: datetime, amount: Decimal, reason: str, message_id: int | None) -> None:
-        self._rows.append((at, _amount(amount), reason, message_id))
+        self._rows.append((at, kept_amount(amount), reason, message_id))
 
     def append(self, entry: LedgerEntry) -> None:
         self.add(*entry)
 
     def extend(self, entries: list[tuple[datetime, Decimal, str, int | None]]) -> None:
-        """Add many movements at once (each a tuple in :class:`LedgerEntry`'s order)."""
-        self._rows.extend([(at, _amount(amount), r, i) for at, amount, r, i in entries])
+        """Add many movements at once, each a tuple in :class:`LedgerEntry`'s order (its
+        amount passed through :data:`kept_amount` by the caller, once for many)."""
+        self._rows.extend(entries)
 
     def __len__(self) -> int:
         return len(self._rows)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.accounts import Account, kept_amount
 from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.numbers import is_valid_recipient
@@ -188,7 +188,7 @@ def submit(
             priced = costs.get(id(price))
             if priced is None:
                 cost = info.cost(price)
-                priced = costs[id(price)] = (cost, -cost)
+                priced = costs[id(price)] = (cost, kept_amount(-cost))
             cost, charge = priced
             outcome = number_outcome(account, number, cost, longer, blacklist, dnc)
             if outcome is accepted:
