@@ -36,7 +36,11 @@ class Releaser:
         self._idle = threading.Condition(self._lock)
 
     def free(self, pieces: list[object]) -> None:
-        """Free ``pieces`` (the caller keeps no reference to them) in the background."""
+        """Free ``pieces`` (the caller keeps no reference to them) in the background; a
+        few are freed at once (waking the thread would cost more)."""
+        if len(pieces) <= SLICE:
+            pieces.clear()
+            return
         with self._lock:
             self._busy += 1
             if self._thread is None:

@@ -16,7 +16,7 @@ from winsms_emulator.domain.messages import FinalOutcome
 from winsms_emulator.domain.sast import SAST
 from winsms_emulator.domain.store import MessageStore
 from winsms_emulator.errors import DeliveryStatus, StatusCode
-from winsms_emulator.heap import Releaser
+from winsms_emulator.heap import SLICE, Releaser
 
 AT = datetime(2025, 3, 1, 10, 0, tzinfo=SAST)
 DELIVERED = FinalOutcome(DeliveryStatus.DELIVERED, StatusCode.DELIVERED, timedelta(seconds=2))
@@ -106,7 +106,7 @@ class _Piece:
 
 def test_the_releaser_frees_what_it_is_handed() -> None:
     releaser = Releaser()
-    pieces: list[object] = [_Piece() for _ in range(100)]
+    pieces: list[object] = [_Piece() for _ in range(SLICE * 3 + 1)]
     watched = [weakref.ref(p) for p in pieces]
     releaser.free(pieces)
     del pieces
@@ -147,3 +147,11 @@ def test_a_copied_account_has_every_field_of_the_original() -> None:
     twin.charge(Decimal("-1"), AT, "send", 5)
     twin.prices["44"] = Decimal("1")
     assert len(account.ledger) == 1 and "44" not in account.prices
+
+
+def test_the_releaser_frees_a_few_pieces_at_once() -> None:
+    pieces: list[object] = [_Piece() for _ in range(SLICE)]
+    watched = [weakref.ref(p) for p in pieces]
+    Releaser().free(pieces)
+    del pieces
+    assert all(ref() is None for ref in watched)
