@@ -155,3 +155,28 @@ def test_the_releaser_frees_a_few_pieces_at_once() -> None:
     Releaser().free(pieces)
     del pieces
     assert all(ref() is None for ref in watched)
+
+
+def test_a_batch_stored_after_a_higher_id_is_still_found() -> None:
+    store = _store([100])
+    info = analyse("Hello")
+    rows = store.extend(
+        [7, 8],
+        "bob",
+        ["27825550007", "27825550008"],
+        "Hello",
+        info,
+        [Decimal("1.0"), Decimal("2.0")],
+        AT,
+        AT,
+        False,
+        [DELIVERED, DELIVERED],
+        ["a", None],
+        "xml",
+    )
+    assert list(rows) == [1, 2]
+    found = store.get(8)
+    assert found is not None
+    assert (found.number, found.cost, found.client_message_id) == ("27825550008", 2, None)
+    assert store.get(7).client_message_id == "a"  # type: ignore[union-attr]
+    assert store.get(100) is not None
