@@ -76,6 +76,9 @@ def test_a_message_is_found_by_its_id_even_when_ids_came_out_of_order() -> None:
         found = store.get(message_id)
         assert found is not None and found.text == f"Hi {message_id}"
     assert store.get(3) is None
+    assert store[9].id == 9 and 9 in store and 3 not in store
+    with pytest.raises(KeyError):
+        store[3]
 
 
 def test_a_fork_and_its_parent_change_apart() -> None:

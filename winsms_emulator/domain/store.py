@@ -256,6 +256,12 @@ class MessageStore:
         row = self.row_of(message_id)
         return self.message(row) if row is not None else None
 
+    def __getitem__(self, message_id: int) -> Message:
+        found = self.get(message_id)
+        if found is None:
+            raise KeyError(message_id)
+        return found
+
     def __contains__(self, message_id: object) -> bool:
         return isinstance(message_id, int) and self.row_of(message_id) is not None
 
