@@ -30,7 +30,8 @@ from winsms_emulator.forms.accounts import (
     default_accounts,
     load_accounts_file,
 )
-from winsms_emulator.process import settle, start_logging
+from winsms_emulator.heap import settle
+from winsms_emulator.process import start_logging
 from winsms_emulator.server import (
     DEFAULT_CONNECTION_LIMIT,
     DEFAULT_GRACE_PERIOD,

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 from enum import Enum
 from http import HTTPStatus
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 from winsms_emulator.domain.encoding import Encoding
@@ -233,12 +234,15 @@ def transfers() -> Universe:
 # -- the facts of an answer, family by family -------------------------------------------------
 
 
+_OUTCOME_OF = attrgetter("outcome")
+
+
 def sent_facts(results: Sequence[MessageResult], word: Callable[[SendOutcome], str]) -> list[str]:
     """What a send showed: each recipient's outcome in the surface's ``word``, and for
     each message with an accepted recipient, its scheduling, parts and encoding."""
     seen: dict[str, None] = {}
     for result in results:
-        outcomes = dict.fromkeys(r.outcome for r in result.recipients)
+        outcomes = dict.fromkeys(map(_OUTCOME_OF, result.recipients))
         for outcome in outcomes:
             seen[fact(Family.RECIPIENT, word(outcome))] = None
         if SendOutcome.ACCEPTED in outcomes and result.info is not None:

@@ -1,5 +1,4 @@
-"""What the standalone server does for its process as a whole: logging that never makes a
-request wait, and a garbage collector that leaves the start state alone.
+"""How the standalone server logs: never making a request wait.
 
 A request thread only puts its log record on a queue; one thread formats and writes the
 records (and flushes once per batch, not once per line), so the access log costs a
@@ -8,7 +7,6 @@ request a few microseconds whatever the terminal or container log behind stdout 
 
 from __future__ import annotations
 
-import gc
 import logging
 import queue
 import sys
@@ -69,11 +67,3 @@ def start_logging(level: int, stream: TextIO | None = None) -> Callable[[], None
         root.setLevel(level_before)
 
     return stop
-
-
-def settle() -> None:
-    """Once the start state is built: collect what start-up left, then let the collector
-    skip everything that exists now, so its passes cost what requests add, not what the
-    emulator started with (thousands of accounts, a restored state)."""
-    gc.collect()
-    gc.freeze()

@@ -118,3 +118,22 @@ def test_a_reset_twice_is_the_same_start_state() -> None:
     gw.control.reset()
     assert gw.accounts.all() == first
     assert gw.now() == START
+
+
+def test_a_start_state_with_many_messages_comes_back_whole_after_each_reset() -> None:
+    gw = make_gateway()
+    gw.accounts.update("alice", {"credits": Decimal("100000")})
+    batch = [OutgoingMessage(f"Code {i}", [Recipient(NUMBER)]) for i in range(750)]
+    gw.sms.send("alice", batch)
+    gw.sms.send("alice", batch)
+    send(gw, OTHER, scheduled_for=START + timedelta(days=1))
+    start = gw.control.export_state()
+    gw.control.import_state(start, as_start=True)
+    for _ in range(2):
+        gw.sms.send("alice", batch)
+        queued = gw.sms.scheduled("alice")
+        gw.sms.delete_scheduled("alice", [m.id for m in queued])
+        gw.accounts.reset("alice")
+        gw.control.reset()
+        assert gw.control.export_state() == start
+        assert [m.number for m in gw.sms.scheduled("alice")] == [OTHER]

@@ -1,15 +1,14 @@
-"""The standalone server's process-wide settings: queued logging and a settled collector."""
+"""The standalone server's logging: through a queue, written by one thread."""
 
 from __future__ import annotations
 
-import gc
 import io
 import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from winsms_emulator.process import settle, start_logging
+from winsms_emulator.process import start_logging
 
 
 @contextmanager
@@ -93,12 +92,3 @@ def test_a_record_is_formatted_by_the_writer_not_the_caller() -> None:
             stop()
         assert out.getvalue().rstrip().endswith("traced")
         assert formatted_in and threading.current_thread().name not in formatted_in
-
-
-def test_settle_leaves_what_exists_to_the_permanent_generation() -> None:
-    try:
-        kept = [[n] for n in range(1000)]
-        settle()
-        assert gc.get_freeze_count() >= len(kept)
-    finally:
-        gc.unfreeze()

@@ -136,7 +136,7 @@ def test_a_deleted_message_and_a_sent_106_one_are_never_reported() -> None:
     world = world_with("shop")
     world.outcomes[N2] = scripted_outcome(DeliveryStatus.SENT, StatusCode.SENT_STATUS_UNKNOWN, 1)
     queued_id = send(world, "shop", N1, T0, when=T0 + timedelta(minutes=5))
-    world.messages[queued_id].deleted_at = T0
+    world.delete_message(queued_id, T0)
     send(world, "shop", N2, T0)
     step(world, T0 + timedelta(hours=1))
     assert queued(world) == []

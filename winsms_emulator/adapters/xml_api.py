@@ -127,11 +127,17 @@ def send(root: etree._Element) -> etree._Element:
     for index, result in enumerate(results, start=1):
         block = etree.SubElement(out, "SendResult")
         sub(block, "MessageNumber", index)
-        for recipient in result.recipients:
+        for recipient in result.recipients:  # a thousand at most: no call it can spare
             number_id = etree.SubElement(block, "NumberID")
-            sub(number_id, "Number", recipient.number)
-            code = recipient.message_id if recipient.accepted else recipient.outcome.xml_code
-            sub(number_id, "ID", code)
+            number = recipient.number
+            if number.isascii() and number.isprintable():
+                etree.SubElement(number_id, "Number").text = number
+            else:
+                sub(number_id, "Number", number)
+            code = recipient.message_id  # None unless accepted
+            etree.SubElement(number_id, "ID").text = str(
+                code if code is not None else recipient.outcome.xml_code
+            )
     return out
 
 

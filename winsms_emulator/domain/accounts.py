@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
+from winsms_emulator.domain.columns import Column, Interner
 from winsms_emulator.domain.webhooks import WebhookSettings
 
 DEFAULT_CREDITS = Decimal("1000.0")
@@ -17,14 +19,73 @@ REST_DIALECTS = ("seed", "current")
 MAX_AMOUNT = Decimal(10) ** 12
 
 
-@dataclass(slots=True)
-class LedgerEntry:
+class LedgerEntry(NamedTuple):
     """One movement of an account's credits."""
 
     at: datetime
     amount: Decimal  # positive adds credits, negative takes them
     reason: str  # "opening", "top-up", "send", "refund", "transfer-in", "transfer-out", "set"
     message_id: int | None = None
+
+
+#: The same amount moved a million times is kept once (its written form decides).
+kept_amount = Interner[Decimal](str)
+
+
+class Ledger:
+    """An account's credit movements, oldest first, read as :class:`LedgerEntry` items.
+
+    Each movement is kept as a plain tuple in a :class:`~winsms_emulator.domain.columns.Column`,
+    so a ledger of a million sends costs the garbage collector nothing; equal amounts and
+    reasons are kept once.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, entries: Iterable[LedgerEntry | tuple[object, ...]] = ()) -> None:
+        self._rows: Column[tuple[datetime, Decimal, str, int | None]] = Column()
+        for entry in entries:
+            self.add(*entry)
+
+    def add(self, at: datetime, amount: Decimal, reason: str, message_id: int | None) -> None:
+        self._rows.append((at, kept_amount(amount), reason, message_id))
+
+    def append(self, entry: LedgerEntry) -> None:
+        self.add(*entry)
+
+    def extend(self, entries: list[tuple[datetime, Decimal, str, int | None]]) -> None:
+        """Add many movements at once, each a tuple in :class:`LedgerEntry`'s order (its
+        amount passed through :data:`kept_amount` by the caller, once for many)."""
+        self._rows.extend(entries)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[LedgerEntry]:
+        make = LedgerEntry._make
+        return (make(row) for row in self._rows)
+
+    def __getitem__(self, index: int) -> LedgerEntry:
+        return LedgerEntry._make(self._rows[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Ledger | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ledger({list(self)!r})"
+
+    def release(self) -> list[object]:
+        """Empty the ledger; returns what it held, for whoever frees it."""
+        return list(self._rows.release())
+
+    def copy(self) -> Ledger:
+        twin = Ledger()
+        twin._rows = self._rows.copy()
+        return twin
 
 
 @dataclass(slots=True)
@@ -68,7 +129,7 @@ class Account:
     #: where replies and delivery reports are pushed (none by default)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     opt_outs: dict[str, OptOut] = field(default_factory=dict)
-    ledger: list[LedgerEntry] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
 
     def price_for(self, number: str) -> Decimal:
         """The price per part of a message to ``number``: the longest prefix's, else the
@@ -91,7 +152,7 @@ class Account:
     def charge(self, amount: Decimal, at: datetime, reason: str, message_id: int | None) -> None:
         """Move ``amount`` credits (negative to take) and write it in the ledger."""
         self.credits += amount
-        self.ledger.append(LedgerEntry(at, amount, reason, message_id))
+        self.ledger.add(at, amount, reason, message_id)
 
     def may_text(self, number: str) -> bool:
         """A trial account may only text its own numbers."""
@@ -105,9 +166,27 @@ def copy_account(account: Account, *, ledger: bool = True) -> Account:
     """A copy whose opt-outs and ledger are its own: later changes to one do not show in
     the other. ``ledger=False`` leaves the ledger empty (it grows with every send, so a
     caller that only reads the settings need not pay for it)."""
-    return dataclasses.replace(
-        account,
-        opt_outs=dict(account.opt_outs),
-        prices=dict(account.prices),
-        ledger=list(account.ledger) if ledger else [],
+    # every field named (not dataclasses.replace, which looks the fields up each time)
+    a = account
+    return Account(
+        a.username,
+        a.password,
+        a.api_key,
+        a.credits,
+        a.trial,
+        a.own_numbers,
+        a.locked,
+        a.dnc_bypass,
+        a.price_per_part,
+        a.delivery_delay_seconds,
+        a.short_codes,
+        a.rest_dialect,
+        a.parent,
+        a.account_number,
+        a.first_name,
+        a.surname,
+        dict(a.prices),
+        a.webhooks,  # immutable: shared
+        dict(a.opt_outs),
+        a.ledger.copy() if ledger else Ledger(),
     )

@@ -3,12 +3,15 @@ what an accepted recipient leaves behind (a message with its own ID, its cost ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
-from winsms_emulator.domain.accounts import Account
+from winsms_emulator.domain.accounts import Account, kept_amount
 from winsms_emulator.domain.encoding import MAX_PARTS, TextInfo, analyse
 from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.domain.numbers import is_valid_recipient
@@ -31,6 +34,9 @@ DISPATCH_REFUSALS = frozenset(
 )
 
 
+_NOTHING = Decimal(0)
+
+
 class TooManyRecipients(GatewayError):
     def __init__(self, count: int) -> None:
         super().__init__(
@@ -41,8 +47,7 @@ class TooManyRecipients(GatewayError):
         self.count = count
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(NamedTuple):
     """One recipient as the client sent it (``number`` ``None`` or blank: none given)."""
 
     number: str | None
@@ -79,23 +84,50 @@ def recipient_outcome(
     dnc: Container[str],
 ) -> SendOutcome:
     """Apply the send rules, in the documented precedence, to one recipient."""
+    return message_outcome(account, message, info) or number_outcome(
+        account, number, cost, too_long(message, info), blacklist, dnc
+    )
+
+
+def message_outcome(
+    account: Account, message: OutgoingMessage, info: TextInfo | None
+) -> SendOutcome | None:
+    """The first rules, which judge every recipient of a message alike: the account is
+    locked; there is no text. ``None`` when neither applies."""
     if account.locked:
         return SendOutcome.ACCOUNT_LOCKED
     if info is None or message.text is None or not message.text.strip():
         return SendOutcome.NO_MESSAGE
+    return None
+
+
+def too_long(message: OutgoingMessage, info: TextInfo | None) -> bool:
+    return info is not None and not info.fits(message.max_parts)
+
+
+def number_outcome(
+    account: Account,
+    number: str,
+    cost: Decimal,
+    too_long: bool,
+    blacklist: Container[str],
+    dnc: Container[str],
+) -> SendOutcome:
+    """The rules after :func:`message_outcome`'s, in order, for one recipient's number
+    (``too_long``: the message's text is longer than it allows)."""
     if not number:
         return SendOutcome.NO_NUMBER
-    if not info.fits(message.max_parts):
+    if too_long:
         return SendOutcome.TOO_LONG
     if not is_valid_recipient(number) or number in blacklist:
         return SendOutcome.BAD_DEST
-    if not account.may_text(number):
+    if account.trial and number not in account.own_numbers:
         return SendOutcome.TRIAL_NOT_TO_SELF
-    if account.has_opted_out(number):
+    if number in account.opt_outs:
         return SendOutcome.OPTED_OUT
     if number in dnc and not account.dnc_bypass:
         return SendOutcome.WASPA_DNC
-    if not account.can_afford(cost):
+    if account.credits < cost:
         return SendOutcome.NO_CREDITS
     return SendOutcome.ACCEPTED
 
@@ -111,68 +143,107 @@ def submit(
     """Judge every recipient of a batch by the send rules, in document order, and store
     a message for each accepted one (so a batch can run out of credits part-way) and a
     :class:`~winsms_emulator.domain.refusals.Refusal` for each refused one.
-    ``request_id`` is the request journal's entry of the request that sent it."""
+    ``request_id`` is the request journal's entry of the request that sent it.
+
+    One pass per message: what is the same for all its recipients (the rules about the
+    account and the text, the cost at each price, how delivery ends) is worked out once.
+    """
     total = sum(m.recipient_count() for m in messages)
     if total > MAX_RECIPIENTS_PER_REQUEST:
         raise TooManyRecipients(total)
     check_texts(messages)
     results = []
+    blacklist, dnc, scripted = world.blacklist, world.dnc, world.outcomes
+    username = account.username
+    accepted = SendOutcome.ACCEPTED
     for message in messages:
         wanted = message.scheduled_for
         if wanted is not None and wanted.utcoffset() is None:
             raise Invalid("a scheduled time must carry its UTC offset")
-        info = analyse(message.text) if message.text is not None else None
+        text = message.text
+        info = analyse(text) if text is not None else None
         dispatch_at = now if wanted is None or wanted <= now else wanted
         recipients: Sequence[Recipient] = message.recipients or (Recipient(None),)
+        verdict = message_outcome(account, message, info)
+        longer = too_long(message, info)
+        delivered = _delivered_after(account.delivery_delay_seconds)
+        # one cost (and its charge) per price: most recipients share one
+        costs: dict[int, tuple[Decimal, Decimal]] = {}
         row = []
+        message_id = world.next_message_id
+        ids: list[int] = []
+        numbers: list[str] = []
+        charged: list[Decimal] = []
+        sends: list[tuple[datetime, Decimal, str, int | None]] = []  # for the ledger
+        outcomes: list[FinalOutcome] = []
+        client_ids: list[str | None] = []
         for recipient in recipients:
             number = (recipient.number or "").strip()
-            cost = info.cost(account.price_for(number)) if info is not None else Decimal(0)
-            outcome = recipient_outcome(
-                account, message, info, number, cost, blacklist=world.blacklist, dnc=world.dnc
-            )
-            if outcome is SendOutcome.ACCEPTED and info is not None and message.text is not None:
-                created = create_message(
-                    world, account, number, message.text, info, cost, now, dispatch_at, api
-                )
-                created.client_message_id = recipient.client_message_id
-                created.request_id = request_id
-                row.append(
-                    RecipientResult(
-                        number,
-                        recipient.client_message_id,
-                        outcome,
-                        created.id,
-                        cost,
-                        account.credits,
-                        dispatch_at,
+            client_id = recipient.client_message_id
+            if verdict is not None or info is None or text is None:
+                refused = verdict or SendOutcome.NO_MESSAGE
+                world.add_refusal(
+                    refused_at_send(
+                        username, number, text, refused, api, request_id, now, client_id
                     )
                 )
+                row.append(
+                    RecipientResult(
+                        number, client_id, refused, None, _NOTHING, account.credits, None
+                    )
+                )
+                continue
+            price = account.price_for(number)
+            priced = costs.get(id(price))
+            if priced is None:
+                cost = info.cost(price)
+                priced = costs[id(price)] = (cost, kept_amount(-cost))
+            cost, charge = priced
+            outcome = number_outcome(account, number, cost, longer, blacklist, dnc)
+            if outcome is accepted:
+                number = sys.intern(number)
+                if cost:
+                    account.credits += charge
+                    sends.append((now, charge, "send", message_id))
+                ids.append(message_id)
+                numbers.append(number)
+                charged.append(cost)
+                outcomes.append(scripted.get(number) or delivered)
+                client_ids.append(client_id)
+                row.append(
+                    RecipientResult(
+                        number, client_id, outcome, message_id, cost, account.credits, dispatch_at
+                    )
+                )
+                message_id += 1
             else:
                 world.add_refusal(
                     refused_at_send(
-                        account.username,
-                        number,
-                        message.text,
-                        outcome,
-                        api,
-                        request_id,
-                        now,
-                        recipient.client_message_id,
+                        username, number, text, outcome, api, request_id, now, client_id
                     )
                 )
                 row.append(
                     RecipientResult(
-                        number,
-                        recipient.client_message_id,
-                        outcome,
-                        None,
-                        Decimal(0),
-                        account.credits,
-                        None,
+                        number, client_id, outcome, None, _NOTHING, account.credits, None
                     )
                 )
-        results.append(MessageResult(message.text, info, tuple(row), dispatch_at > now))
+        if ids and info is not None and text is not None:
+            account.ledger.extend(sends)
+            world.record_sent_batch(
+                username,
+                text,
+                info,
+                now,
+                dispatch_at,
+                api,
+                ids,
+                numbers,
+                charged,
+                outcomes,
+                client_ids,
+                request_id,
+            )
+        results.append(MessageResult(text, info, tuple(row), dispatch_at > now))
     return results
 
 
@@ -181,9 +252,23 @@ def check_texts(messages: Sequence[OutgoingMessage]) -> None:
     (:mod:`~winsms_emulator.domain.text`)."""
     for index, message in enumerate(messages, start=1):
         require_text(message.text, f"the text of message {index}")
-        for recipient in message.recipients or ():
-            require_text(recipient.number, f"a number of message {index}")
-            require_text(recipient.client_message_id, f"a client message ID of message {index}")
+        for number, client_id in message.recipients or ():
+            # most texts are ASCII, which any text can be: only the others are looked at
+            if number is not None and not number.isascii():
+                require_text(number, f"a number of message {index}")
+            if client_id is not None and not client_id.isascii():
+                require_text(client_id, f"a client message ID of message {index}")
+
+
+@lru_cache(maxsize=256)
+def _delivered_after(seconds: float) -> FinalOutcome:
+    return FinalOutcome(DeliveryStatus.DELIVERED, StatusCode.DELIVERED, timedelta(seconds=seconds))
+
+
+def delivery_outcome(world: World, account: Account, number: str) -> FinalOutcome:
+    """How delivery to ``number`` ends: as scripted for the number, else DELIVERED after
+    the account's delay."""
+    return world.outcomes.get(number) or _delivered_after(account.delivery_delay_seconds)
 
 
 def create_message(
@@ -196,34 +281,26 @@ def create_message(
     now: datetime,
     dispatch_at: datetime,
     api: str,
-) -> Message:
-    """Store a new message from ``account`` to ``number`` and take its cost.
+) -> int:
+    """Store a new message from ``account`` to ``number`` and take its cost; its ID.
 
     Delivery ends as scripted for the number, else DELIVERED after the account's delay.
     """
-    message_id = world.new_message_id()
-    outcome = world.outcomes.get(number) or FinalOutcome(
-        DeliveryStatus.DELIVERED,
-        StatusCode.DELIVERED,
-        timedelta(seconds=account.delivery_delay_seconds),
-    )
-    message = Message(
-        id=message_id,
-        account=account.username,
-        number=number,
-        text=text,
-        info=info,
-        cost=cost,
-        submitted_at=now,
-        dispatch_at=dispatch_at,
-        scheduled=dispatch_at > now,
-        outcome=outcome,
-        api=api,
-    )
+    message_id = world.next_message_id
     if cost:
         account.charge(-cost, now, "send", message_id)
-    world.add_message(message)
-    return message
+    return world.record_sent(
+        account.username,
+        number,
+        text,
+        info,
+        cost,
+        now,
+        dispatch_at,
+        delivery_outcome(world, account, number),
+        None,
+        api,
+    )
 
 
 def dispatch_refusal(world: World, message: Message) -> StatusCode | None:
@@ -253,6 +330,7 @@ def dispatch_due(world: World, now: datetime) -> list[Message]:
     for message in world.due(now):
         refusal = dispatch_refusal(world, message)
         if refusal is not None:
+            world.refuse_message(message.id, refusal)
             message.refused = refusal
             world.add_refusal(refused_at_dispatch(message, refusal))
             if message.cost:

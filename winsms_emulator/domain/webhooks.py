@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from winsms_emulator.domain.messages import Message
+from winsms_emulator.domain.messages import FinalOutcome, Message
 from winsms_emulator.errors import DeliveryStatus, Invalid
 
 REPLY = "reply"
@@ -169,10 +169,16 @@ class WebhookBook:
         one a delivery report is sent for."""
         if message.deleted_at is not None or message.refused is not None:
             return
-        if message.scheduled:
-            heapq.heappush(self.reports, (message.dispatch_at, DISPATCH, message.id))
-        if message.outcome.status in REPORTED:
-            heapq.heappush(self.reports, (message.final_at, FINAL, message.id))
+        self.watch_sent(message.id, message.scheduled, message.dispatch_at, message.outcome)
+
+    def watch_sent(
+        self, message_id: int, scheduled: bool, dispatch_at: datetime, outcome: FinalOutcome
+    ) -> None:
+        """:meth:`watch` for a message just sent, by its parts."""
+        if scheduled:
+            heapq.heappush(self.reports, (dispatch_at, DISPATCH, message_id))
+        if outcome.status in REPORTED:
+            heapq.heappush(self.reports, (dispatch_at + outcome.after, FINAL, message_id))
 
     def due_reports(self, now: datetime) -> Iterator[tuple[datetime, int, int]]:
         """Take the report events due by ``now`` off the heap, in time order."""

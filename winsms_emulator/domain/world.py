@@ -9,8 +9,9 @@ parent, an unknown REST dialect) is refused the same way whichever door it comes
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-import heapq
+from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,10 +19,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from winsms_emulator.domain.accounts import REST_DIALECTS, Account, LedgerEntry, copy_account
+from winsms_emulator.domain.account_table import AccountTable
+from winsms_emulator.domain.accounts import (
+    REST_DIALECTS,
+    Account,
+    Ledger,
+    LedgerEntry,
+    copy_account,
+)
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
-from winsms_emulator.domain.messages import FinalOutcome, Message
+from winsms_emulator.domain.messages import FinalOutcome
+from winsms_emulator.domain.outgoing import Outgoing
 from winsms_emulator.domain.refusals import MAX_REFUSALS_PER_ACCOUNT, Refusal
+from winsms_emulator.domain.store import MessageStore
 from winsms_emulator.domain.text import require_text, require_texts
 from winsms_emulator.domain.webhooks import WebhookBook
 from winsms_emulator.errors import Conflict, Invalid, NotFound
@@ -52,18 +62,27 @@ UPDATABLE = frozenset(
 
 
 @dataclass
-class World:
-    """Everything the emulator remembers, and the indexes that find it fast."""
+class World(Outgoing):
+    """Everything the emulator remembers, and the indexes that find it fast.
 
-    accounts: dict[str, Account] = field(default_factory=dict)
+    Messages are found by account (``outboxes``), by number (``sent_to``) and, while
+    they may still be waiting to go out, by account again (``waiting``): what a
+    per-account reset, an outbox or a scheduled listing reads is that account's own, not
+    the whole store. The indexes hold rows of :attr:`messages`.
+    """
+
+    accounts: AccountTable = field(default_factory=AccountTable)
     #: each account as it was created or loaded: what a per-account reset goes back to
     origins: dict[str, Account] = field(default_factory=dict)
     by_key: dict[str, str] = field(default_factory=dict)  # API key -> username
     by_code: dict[str, str] = field(default_factory=dict)  # short code -> username
     by_number: dict[int, str] = field(default_factory=dict)  # account number -> username
-    messages: dict[int, Message] = field(default_factory=dict)
-    outboxes: dict[str, list[int]] = field(default_factory=dict)  # username -> message IDs
-    sent_to: dict[str, list[int]] = field(default_factory=dict)  # number -> message IDs
+    children: dict[str, list[str]] = field(default_factory=dict)  # main -> sub-accounts
+    messages: MessageStore = field(default_factory=MessageStore)
+    outboxes: dict[str, array[int]] = field(default_factory=dict)  # username -> rows
+    sent_to: dict[str, array[int]] = field(default_factory=dict)  # number -> rows
+    #: username -> rows of its messages that may still be in the queue (checked on reading)
+    waiting: dict[str, dict[int, None]] = field(default_factory=dict)
     #: scheduled messages not yet dispatched, as a heap of (dispatch time, ID)
     queue: list[tuple[datetime, int]] = field(default_factory=list)
     replies: dict[str, list[Reply]] = field(default_factory=dict)  # username -> replies
@@ -79,13 +98,51 @@ class World:
     next_incoming_id: int = 1
     next_account_number: int = FIRST_ACCOUNT_NUMBER
 
-    # -- accounts -----------------------------------------------------------------------------
+    def fork(self) -> World:
+        """A world like this one, to change on its own: what a reset gives. Accounts and
+        the stored messages are shared until changed, so it costs what the world holds
+        besides them (the indexes of accounts, its replies, its queue)."""
+        return World(
+            accounts=self.accounts.fork(),
+            origins=dict(self.origins),
+            by_key=dict(self.by_key),
+            by_code=dict(self.by_code),
+            by_number=dict(self.by_number),
+            children={main: list(subs) for main, subs in self.children.items()},
+            messages=self.messages.fork(),
+            outboxes={name: array("q", rows) for name, rows in self.outboxes.items()},
+            sent_to={number: array("q", rows) for number, rows in self.sent_to.items()},
+            waiting={name: dict(rows) for name, rows in self.waiting.items()},
+            queue=list(self.queue),
+            replies={name: [r.copy() for r in rs] for name, rs in self.replies.items()},
+            short_code_messages={
+                name: [m.copy() for m in ms] for name, ms in self.short_code_messages.items()
+            },
+            dnc=set(self.dnc),
+            blacklist=set(self.blacklist),
+            outcomes=dict(self.outcomes),
+            refusals={
+                name: deque(kept, maxlen=MAX_REFUSALS_PER_ACCOUNT)
+                for name, kept in self.refusals.items()
+            },
+            faults=copy.deepcopy(self.faults),
+            webhooks=copy.deepcopy(self.webhooks),
+            next_message_id=self.next_message_id,
+            next_incoming_id=self.next_incoming_id,
+            next_account_number=self.next_account_number,
+        )
 
-    def account(self, username: str) -> Account:
-        found = self.accounts.get(username)
-        if found is None:
-            raise NotFound(f"no account named {username!r}")
-        return found
+    def release(self) -> list[object]:
+        """Empty this world of its stored messages, ledgers and message indexes; returns
+        what they held, so that a world left behind by a reset can be freed a piece at a
+        time (freeing a million messages at once takes a while). The world is done with."""
+        pieces = self.messages.release() + self.accounts.release()
+        pieces.extend(self.outboxes.values())
+        pieces.extend(self.sent_to.values())
+        self.outboxes, self.sent_to, self.waiting = {}, {}, {}
+        return pieces
+
+    # -- accounts -----------------------------------------------------------------------------
 
     def account_for_key(self, api_key: str) -> Account | None:
         username = self.by_key.get(api_key)
@@ -100,7 +157,9 @@ class World:
         return self.accounts[username] if username is not None else None
 
     def sub_accounts(self, username: str) -> list[Account]:
-        return [a for a in self.accounts.values() if a.parent == username]
+        """The account's sub-accounts, in the order added, only to read."""
+        found = (self.accounts.peek(name) for name in self.children.get(username, ()))
+        return [a for a in found if a is not None]
 
     def check(self, account: Account, *, replacing: str | None = None) -> None:
         """Refuse an account that would break the world's invariants.
@@ -116,7 +175,7 @@ class World:
         if account.rest_dialect is not None and account.rest_dialect not in REST_DIALECTS:
             raise Invalid(f"rest_dialect must be one of {', '.join(REST_DIALECTS)}")
         if account.parent is not None:
-            parent = self.accounts.get(account.parent)
+            parent = self.accounts.peek(account.parent)
             if parent is None:
                 raise NotFound(f"no main account named {account.parent!r}")
             if parent.parent is not None:
@@ -130,11 +189,18 @@ class World:
             raise Conflict(f"account number {number} is taken")
 
     def add_account(
-        self, account: Account, now: datetime, *, origin: Account | None = None
+        self,
+        account: Account,
+        now: datetime,
+        *,
+        origin: Account | None = None,
+        own_origin: bool = False,
     ) -> Account:
         """Add ``account`` (the world keeps it; pass a copy); assign its number if it has
         none and open its ledger if it is empty. ``origin`` is what a per-account reset
-        goes back to (a copy of the account as added when not given)."""
+        goes back to (a copy of the account as added when not given). ``own_origin``
+        keeps the account itself as its origin, uncopied: for a world that is only ever
+        forked, never changed (a start world)."""
         self.check(account)
         require_texts((entry.reason for entry in account.ledger), "a ledger entry's reason")
         if not account.account_number:
@@ -143,7 +209,12 @@ class World:
         if not account.ledger:
             account.ledger.append(opening_entry(account, now))
         self._index(account)
-        self.origins[account.username] = copy_account(origin or account)
+        if account.parent is not None:
+            self.children.setdefault(account.parent, []).append(account.username)
+        if own_origin and origin is None:
+            self.origins[account.username] = account
+        else:
+            self.origins[account.username] = copy_account(origin or account)
         return account
 
     def update_account(self, username: str, changes: Mapping[str, Any], now: datetime) -> Account:
@@ -166,7 +237,9 @@ class World:
     def reset_account(self, username: str, now: datetime) -> Account:
         """Forget the account's messages, replies and short-code messages and put it back
         as it was created; other accounts are untouched."""
-        current = self.account(username)
+        current = self.accounts.peek(username)
+        if current is None:
+            raise NotFound(f"no account named {username!r}")
         origin = copy_account(self.origins[username], ledger=False)
         self._unindex(current)
         try:
@@ -174,18 +247,12 @@ class World:
         except Exception:
             self._index(current)
             raise
-        for message_id in self.outboxes.pop(username, []):
-            number = self.messages.pop(message_id).number
-            kept = [i for i in self.sent_to.get(number, ()) if i != message_id]
-            if kept:
-                self.sent_to[number] = kept
-            else:
-                self.sent_to.pop(number, None)
+        self.forget_messages_of(username)
         self.replies.pop(username, None)
         self.short_code_messages.pop(username, None)
         self.refusals.pop(username, None)
         self.webhooks.drop(username)
-        origin.ledger = [opening_entry(origin, now)]
+        origin.ledger = Ledger([opening_entry(origin, now)])
         self.accounts[username] = origin
         self._index(origin)
         return origin
@@ -203,73 +270,10 @@ class World:
         for code in account.short_codes:
             self.by_code.pop(code, None)
 
-    # -- messages -----------------------------------------------------------------------------
-
-    def new_message_id(self) -> int:
-        message_id = self.next_message_id
-        self.next_message_id += 1
-        return message_id
-
     def new_incoming_id(self) -> int:
         incoming_id = self.next_incoming_id
         self.next_incoming_id += 1
         return incoming_id
-
-    def add_message(self, message: Message) -> None:
-        """Store a message under its ID (IDs only ever grow)."""
-        if message.account not in self.accounts:
-            raise Invalid(f"message {message.id} has an unknown account {message.account!r}")
-        require_text(message.text, f"the text of message {message.id}")
-        require_text(message.number, f"the number of message {message.id}")
-        require_text(message.client_message_id, f"the client message ID of message {message.id}")
-        require_text(message.api, f"the API of message {message.id}")
-        if message.id < 1 or message.id in self.messages:
-            raise Invalid(f"message ID {message.id} is repeated or not positive")
-        self.messages[message.id] = message
-        self.outboxes.setdefault(message.account, []).append(message.id)
-        self.sent_to.setdefault(message.number, []).append(message.id)
-        self.next_message_id = max(self.next_message_id, message.id + 1)
-        if message.scheduled and message.deleted_at is None and message.refused is None:
-            heapq.heappush(self.queue, (message.dispatch_at, message.id))
-        self.webhooks.watch(message)
-
-    def forget_dispatched(self, now: datetime) -> None:
-        """Drop from the queue what was due by ``now`` (a restored world, whose due
-        messages were dispatched before it was saved)."""
-        self.queue = [(at, i) for at, i in self.queue if at > now]
-        heapq.heapify(self.queue)
-        self.webhooks.forget_reports(now)
-
-    def due(self, now: datetime) -> Iterator[Message]:
-        """Take the queued messages due by ``now`` off the queue, in dispatch order (the
-        lower ID first on a tie), skipping deleted and forgotten ones."""
-        queue = self.queue
-        while queue and queue[0][0] <= now:
-            at, message_id = heapq.heappop(queue)
-            message = self.messages.get(message_id)
-            if message is not None and message.deleted_at is None and message.dispatch_at == at:
-                yield message
-
-    def outbox(self, username: str) -> Iterator[Message]:
-        """The account's messages, oldest ID first."""
-        self.account(username)
-        return (self.messages[i] for i in self.outboxes.get(username, ()))
-
-    def own_message(self, username: str, message_id: int) -> Message | None:
-        """The message with this ID if ``username`` sent it."""
-        found = self.messages.get(message_id)
-        return found if found is not None and found.account == username else None
-
-    def last_received(self, number: str, now: datetime) -> Message | None:
-        """The message the handset ``number`` received last: the latest dispatch (a
-        scheduled message can go out after one sent later with a higher ID), the higher
-        ID on a tie. A reply from the number goes to its account."""
-        dispatched = (
-            self.messages[i]
-            for i in self.sent_to.get(number, ())
-            if self.messages[i].was_dispatched(now)
-        )
-        return max(dispatched, key=lambda m: (m.dispatch_at, m.id), default=None)
 
     # -- refused recipients -------------------------------------------------------------------
 
@@ -291,9 +295,9 @@ class World:
 
     def last_request_id(self) -> int:
         """The highest request number a message or refused recipient names (0: none)."""
-        named = (m.request_id for m in self.messages.values())
-        refused = (r.request_id for r in self.all_refusals())
-        return max((i for i in (*named, *refused) if i is not None), default=0)
+        named = self.messages.last_request_id()
+        refused = (r.request_id or 0 for r in self.all_refusals())
+        return max(named, max(refused, default=0))
 
     # -- handsets -----------------------------------------------------------------------------
 
@@ -329,8 +333,16 @@ class World:
 
 def _check_account_text(account: Account) -> None:
     """Every text of an account must be one the emulator can write out again."""
-    for name in ("username", "password", "api_key", "first_name", "surname", "parent"):
-        require_text(getattr(account, name), name)
+    for name, text in (
+        ("username", account.username),
+        ("password", account.password),
+        ("api_key", account.api_key),
+        ("first_name", account.first_name),
+        ("surname", account.surname),
+        ("parent", account.parent),
+    ):
+        if text is not None and not text.isascii():
+            require_text(text, name)
     require_texts(account.short_codes, "a short code")
     require_texts(account.own_numbers, "an own number")
     for opt_out in account.opt_outs.values():

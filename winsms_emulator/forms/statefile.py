@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from winsms_emulator.clock import LATEST
-from winsms_emulator.domain.accounts import MAX_AMOUNT, Account, LedgerEntry, OptOut
+from winsms_emulator.domain.accounts import MAX_AMOUNT, Account, Ledger, LedgerEntry, OptOut
 from winsms_emulator.domain.encoding import analyse
 from winsms_emulator.domain.inbound import Reply, ShortCodeMessage
 from winsms_emulator.domain.messages import MAX_DELAY_SECONDS, FinalOutcome, Message
@@ -296,7 +296,7 @@ def account_from_state(data: Any, where: str) -> Account:
     account = Account(**fields)
     for opt_out in r.each("opt_outs", _opt_out):
         account.opt_outs[opt_out.number] = opt_out
-    account.ledger = r.each("ledger", _ledger_entry)
+    account.ledger = Ledger(r.each("ledger", _ledger_entry))
     return account
 
 

@@ -60,11 +60,12 @@ class Gateway:
         world = World(next_message_id=check_first_id(first_message_id))
         now = the_clock.now()
         for account in accounts:
-            world.add_account(copy_account(account), now)
+            world.add_account(copy_account(account), now, own_origin=True)
+        start = Start(world, now)
         self.core = Core(
-            world,
+            start.world(),
             the_clock,
-            Start(world, now),
+            start,
             default_rest_dialect=default_rest_dialect,
             journal=Journal(
                 journal_size or DEFAULT_JOURNAL_SIZE, journal_max_bytes or DEFAULT_JOURNAL_BYTES

@@ -10,6 +10,7 @@ from typing import Any
 from winsms_emulator.clock import ClockError, ManualClock
 from winsms_emulator.errors import Conflict, Invalid
 from winsms_emulator.faults import Fault
+from winsms_emulator.heap import RELEASER
 from winsms_emulator.services.core import Core
 from winsms_emulator.state import Start, dump, load
 
@@ -77,6 +78,7 @@ class Control:
                 world.next_message_id = first_message_id
             if seed is not None:
                 world.faults.reseed(seed)
+            RELEASER.free(core.world.release())
             core.world = world  # pending webhook notifications go with the old world
             core.journal.clear()
             # number requests as after the start: above those the start world names
@@ -104,6 +106,7 @@ class Control:
         # the saved world names requests this journal never saw: number new ones above them
         core.journal.number_past(loaded.world.last_request_id())
         with core.lock:
+            RELEASER.free(core.world.release())
             core.world = loaded.world
             if as_start:
                 core.start = Start(loaded.world, loaded.now)

@@ -112,7 +112,7 @@ class WinSms:
                 else:
                     result = DeleteResult.DELETED
                     refund = message.cost
-                    message.deleted_at = now
+                    message = world.delete_message(message_id, now)
                     if refund:
                         account.charge(refund, now, "refund", message.id)
                 reports.append(
@@ -123,7 +123,7 @@ class WinSms:
     def scheduled(self, username: str) -> list[Message]:
         """The account's messages still waiting in the queue, oldest ID first."""
         with self._core.session() as (world, now):
-            return [m.copy() for m in world.outbox(username) if m.is_queued(now)]
+            return world.scheduled_of(username, now)
 
     def take_replies(
         self, username: str, offset: int = 0, limit: int | None = None

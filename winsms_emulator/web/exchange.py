@@ -158,13 +158,13 @@ def numbers_in(results: Any) -> tuple[str, ...]:
     pending = [results]
     while pending:
         item = pending.pop()
-        if isinstance(item, list | tuple):
-            pending.extend(reversed(item))
-            continue
         number = getattr(item, "number", None)
+        recipients = getattr(item, "recipients", None)
+        if number is None and recipients is None and isinstance(item, list | tuple):
+            pending.extend(reversed(item))  # a list of results (a result may be a tuple)
+            continue
         if isinstance(number, str) and number:
             found.setdefault(number)
-        recipients = getattr(item, "recipients", None)
         if isinstance(recipients, tuple):
             pending.extend(reversed(recipients))
     return tuple(found)
