@@ -81,9 +81,9 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+def watched_page(context: Any) -> Any:
+    """A new page of ``context`` whose script errors and console errors (but the
+    refusals a test provokes on purpose) collect in its ``problems``."""
     opened = context.new_page()
     problems: list[str] = []
     opened.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
@@ -96,7 +96,13 @@ def page(browser: Any) -> Iterator[Any]:
         ),
     )
     opened.problems = problems
-    yield opened
+    return opened
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    yield watched_page(context)
     context.close()
 
 

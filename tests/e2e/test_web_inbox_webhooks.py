@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_inbox import CHROMIUM, CHROMIUM_ARGS, EXPECTED_REFUSAL, LIVE_MS
+from test_web_inbox import CHROMIUM, CHROMIUM_ARGS, LIVE_MS, watched_page
 
 from winsms_emulator import Emulator
 
@@ -39,19 +39,7 @@ def page() -> Iterator[Any]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1440, "height": 1100})
-        opened = context.new_page()
-        problems: list[str] = []
-        opened.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-        opened.on(
-            "console",
-            lambda msg: (
-                problems.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error" and not EXPECTED_REFUSAL.search(msg.text)
-                else None
-            ),
-        )
-        opened.problems = problems
-        yield opened
+        yield watched_page(context)
         browser.close()
 
 
