@@ -28,8 +28,6 @@ from winsms_emulator.forms.control import (
     fault_from_json,
     fault_json,
     handset_text_from_json,
-    journal_json,
-    message_json,
     outcome_from_json,
     outcome_json,
     quote_json,
@@ -119,9 +117,6 @@ class ControlPlane:
     def clear_faults(self) -> None:
         self.gateway.control.clear_faults()
 
-    def journal(self, account: str | None = None, api: str | None = None) -> list[Json]:
-        return [journal_json(e) for e in self.gateway.journal.entries(account, api)]
-
     def clear_journal(self, account: str | None = None) -> None:
         self.gateway.journal.clear(account)
 
@@ -175,17 +170,8 @@ class ControlPlane:
     def reset_account(self, username: str) -> Json:
         return self._account(self.gateway.accounts.reset(username))
 
-    def outbox(self, username: str) -> list[Json]:
-        return [message_json(r) for r in self.gateway.accounts.outbox(username)]
-
-    def message(self, message_id: int) -> Json:
-        return message_json(self.gateway.accounts.message(message_id))
-
     def refused(self, username: str) -> list[Json]:
         return [refusal_json(r) for r in self.gateway.accounts.refused(username)]
-
-    def replies(self, username: str) -> list[Json]:
-        return [reply_json(r) for r in self.gateway.accounts.replies(username)]
 
     def short_code_messages(self, username: str) -> list[Json]:
         return [short_code_json(m) for m in self.gateway.accounts.short_code_messages(username)]

@@ -42,12 +42,6 @@ class WinSms:
                 return None
             return copy_account(account, ledger=False)
 
-    def account_for_key(self, api_key: str) -> Account | None:
-        """The account whose API key is ``api_key`` (a copy without its ledger), or ``None``."""
-        with self._core.session() as (world, _):
-            account = world.account_for_key(api_key)
-            return copy_account(account, ledger=False) if account is not None else None
-
     def key_holder(self, api_key: str) -> KeyHolder | None:
         """Who holds ``api_key`` and the REST shape their answers take, or ``None``: all
         a REST request needs of its account (nothing is copied, nothing falls due)."""
